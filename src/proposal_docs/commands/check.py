@@ -1,0 +1,38 @@
+"""`proposal-docs check`: every validation finding plus what the deadlines say today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..deadlines import WorkdayCalendar, deadline_findings
+from ..findings import Finding, sort_findings
+from ..repository import PROJECT_FILE, Repository, load_repository
+
+
+@dataclass
+class CheckResult:
+    repo: Repository
+    findings: list[Finding]
+
+    @property
+    def failed(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+def deadline_report(repo: Repository, today: dt.date) -> list[Finding]:
+    calendar = WorkdayCalendar()
+    found: list[Finding] = []
+    for item in repo.all_cases():
+        found += deadline_findings(item.case, item.source, repo.project, calendar, today)
+    for year in sorted(calendar.unknown_years):
+        found.append(Finding(PROJECT_FILE, 0, 0, "deadlines", "warning", "calendar-unknown",
+                             f"{year}年的法定节假日安排尚未收录,工作日按周一至周五计算"))
+    return found
+
+
+def check(root: Path, today: dt.date) -> CheckResult:
+    repo = load_repository(root)
+    findings = sort_findings(repo.findings + deadline_report(repo, today))
+    return CheckResult(repo, findings)

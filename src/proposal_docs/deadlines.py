@@ -1,0 +1,154 @@
+"""Deadlines: durations, China's working-day calendar, due dates and the findings about them.
+
+All date arithmetic of the tool lives here. Calendar months come from python-dateutil (which
+clamps to month end: 2024-11-30 + 3 months = 2025-02-28); working days from chinese-calendar,
+which knows statutory holidays and the 调休 weekends that are worked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import chinese_calendar
+from dateutil.relativedelta import relativedelta
+
+from .findings import Finding
+from .loading import Source
+from .models import FACE_TO_FACE, Case, Duration, Project, Role
+
+TODAY_VARIABLE = "PROPOSAL_DOCS_TODAY"
+
+
+def today(project_timezone: str, override: dt.date | None = None) -> dt.date:
+    """The bureau's today: --today, else $PROPOSAL_DOCS_TODAY, else the clock in its timezone."""
+    if override:
+        return override
+    env = os.environ.get(TODAY_VARIABLE, "").strip()
+    if env:
+        try:
+            return dt.date.fromisoformat(env)
+        except ValueError:
+            raise ValueError(f"环境变量 {TODAY_VARIABLE} 应写作 YYYY-MM-DD,实际为“{env}”") from None
+    try:
+        zone = ZoneInfo(project_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"未知的时区“{project_timezone}”(proposal-docs.yaml 的 timezone)") from None
+    return dt.datetime.now(zone).date()
+
+
+@dataclass
+class WorkdayCalendar:
+    """China's working days; years not yet published fall back to Monday–Friday and are noted."""
+
+    unknown_years: set[int] = field(default_factory=set)
+
+    def is_workday(self, day: dt.date) -> bool:
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            self.unknown_years.add(day.year)
+            return day.weekday() < 5
+
+    def add_workdays(self, start: dt.date, count: int) -> dt.date:
+        """The date on which the count-th working day after start falls."""
+        day = start
+        while count > 0:
+            day += dt.timedelta(days=1)
+            count -= self.is_workday(day)
+        return day
+
+
+def add(duration: Duration, start: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    if duration.date is not None:
+        return duration.date
+    if duration.months is not None:
+        return start + relativedelta(months=duration.months)
+    if duration.days is not None:
+        return start + dt.timedelta(days=duration.days)
+    return calendar.add_workdays(start, duration.workdays or 0)
+
+
+@dataclass(frozen=True)
+class CaseDeadlines:
+    due: dt.date  # the date by which the reply (or a co case's opinion) must be sent
+    max_due: dt.date  # no extension may go beyond it
+    first_contact_due: dt.date | None
+    warn_days: int
+
+
+def deadlines_of(case: Case, project: Project, calendar: WorkdayCalendar) -> CaseDeadlines:
+    rules = project.rules_for(case.body)
+    base = rules.co_opinion if case.role is Role.co else rules.reply
+    due = case.due or add(base, case.assigned, calendar)
+    if case.extension:
+        due = case.extension.due
+    first = add(rules.first_contact, case.assigned, calendar) if rules.first_contact else None
+    return CaseDeadlines(due, add(rules.max, case.assigned, calendar), first, rules.warn_days)
+
+
+def state_of(case: Case, deadlines: CaseDeadlines, on: dt.date) -> str:
+    """open | due_soon | overdue | replied | late — the one word a status list shows."""
+    if case.reply:
+        return "late" if case.reply.date > deadlines.due else "replied"
+    if on > deadlines.due:
+        return "overdue"
+    if (deadlines.due - on).days <= deadlines.warn_days:
+        return "due_soon"
+    return "open"
+
+
+STATE_LABELS = {"open": "办理中", "due_soon": "即将到期", "overdue": "已超期",
+                "replied": "已答复", "late": "逾期答复"}
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def deadline_findings(case: Case, source: Source, project: Project, calendar: WorkdayCalendar,
+                      on: dt.date) -> list[Finding]:
+    """Everything a deadline says about one valid case on a given day."""
+    d = deadlines_of(case, project, calendar)
+    found: list[Finding] = []
+    what = "会办意见" if case.role is Role.co else "答复"
+    due_at = ("extension", "due") if case.extension else ("due",) if case.due else ("assigned",)
+
+    if case.extension and case.extension.due > d.max_due:
+        found.append(source.finding(("extension", "due"),
+                                    f"延期至 {_chinese_date(case.extension.due)} 超过了最长期限 {_chinese_date(d.max_due)}",
+                                    code="extension-beyond-max"))
+    if case.reply is None:
+        days_left = (d.due - on).days
+        if days_left < 0:
+            line, column = source.position(due_at)
+            found.append(Finding(source.path, line, column, "reply", "error", "overdue",
+                                 f"已超过{what}期限 {_chinese_date(d.due)} {-days_left} 天,仍未{what}"))
+        elif days_left <= d.warn_days:
+            line, column = source.position(due_at)
+            found.append(Finding(source.path, line, column, "reply", "warning", "due-soon",
+                                 f"{what}期限 {_chinese_date(d.due)},还剩 {days_left} 天"))
+    else:
+        if case.reply.date > d.due:
+            found.append(source.finding(("reply", "date"),
+                                        f"{what}日期 {_chinese_date(case.reply.date)} 晚于期限 {_chinese_date(d.due)}",
+                                        code="late-co-opinion" if case.role is Role.co else "late-reply"))
+        if case.reply.date > on:
+            found.append(source.finding(("reply", "date"),
+                                        f"{what}日期 {_chinese_date(case.reply.date)} 晚于今天 {_chinese_date(on)}",
+                                        code="reply-in-future", level="warning"))
+    if d.first_contact_due and case.role is not Role.co and on > d.first_contact_due:
+        contacted = any(c.date <= d.first_contact_due for c in case.communications)
+        if not contacted:
+            found.append(source.finding(("communications",),
+                                        f"办前沟通期限 {_chinese_date(d.first_contact_due)} 已过,没有与提案人沟通的记录",
+                                        code="no-first-contact", level="warning"))
+    return found
+
+
+def had_face_to_face(case: Case) -> bool:
+    """面商: a visit, invitation or meeting on or before the reply."""
+    until = case.reply.date if case.reply else dt.date.max
+    return any(c.mode in FACE_TO_FACE and c.date <= until for c in case.communications)

@@ -1,0 +1,286 @@
+"""Reading YAML files safely, keeping where every value was written.
+
+PyYAML's composer gives a node tree with marks; we build plain Python data from it ourselves so
+that we can refuse what a clerk never needs (tags, anchors, aliases, merge keys, duplicate keys)
+and remember the line and column of every key and value. Pydantic's error locations are then
+mapped back onto those marks, so every message names ``file:line:column`` and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .findings import Finding
+
+try:  # the C composer is several times faster; fall back quietly where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000
+
+FieldPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_scalar_maker = yaml.constructor.SafeConstructor()
+_resolver = yaml.resolver.Resolver()
+
+
+class LoadError(Exception):
+    """A file that cannot be read at all; carries its one finding."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass
+class Source:
+    """Where each value of one file was written."""
+
+    path: str  # relative to the repository root, forward slashes
+    values: dict[FieldPath, Position] = field(default_factory=dict)
+    keys: dict[FieldPath, Position] = field(default_factory=dict)
+
+    def position(self, path: FieldPath, *, of_key: bool = False) -> Position:
+        """The position of a field, or of its nearest written ancestor when it is missing."""
+        table = self.keys if of_key else self.values
+        for cut in range(len(path), -1, -1):
+            sub = path[:cut]
+            if sub in table:
+                return table[sub]
+            if sub in self.values:
+                return self.values[sub]
+        return (1, 1)
+
+    def finding(self, path: FieldPath, message: str, *, code: str, level: str = "error",
+                of_key: bool = False) -> Finding:
+        line, column = self.position(path, of_key=of_key)
+        return Finding(self.path, line, column, dotted(path), level, code, message)  # type: ignore[arg-type]
+
+
+def dotted(path: FieldPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# --- text --------------------------------------------------------------------------------------
+
+
+def read_text(path: Path, rel: str) -> str:
+    """Read a UTF-8 file (BOM and CRLF accepted); any other encoding is a clear error."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
+                                    f"文件过大({size:,} 字节),单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件:{exc.strerror}")) from exc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(Finding(rel, line, column, "", "error", "encoding",
+                                "文件不是 UTF-8 编码(可能是 GBK/GB2312),请在编辑器中另存为 UTF-8")) from exc
+    bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise LoadError(Finding(rel, line, column, "", "error", "control-char",
+                                f"含有不可见的控制字符 U+{ord(bad.group()):04X},请删除"))
+    return text
+
+
+# --- YAML --------------------------------------------------------------------------------------
+
+_YAML_PROBLEMS = [
+    ("found character '\\t'", "不能用 Tab 缩进或对齐,请改用空格"),
+    ("mapping values are not allowed here", "这里不能出现“键: 值”:检查缩进,或给含冒号的文本加引号"),
+    ("could not find expected ':'", "缺少“:”,或上一行的引号没有闭合"),
+    ("expected <block end>", "缩进不一致:同一层的键必须左对齐"),
+    ("did not find expected key", "缩进不一致或多了符号:同一层的键必须左对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致:每项都以对齐的“- ”开头"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found unknown escape character", "双引号内有无效的转义(\\),请改用单引号"),
+    ("found undefined alias", "不支持锚点和别名(& 与 *)"),
+    ("found duplicate anchor", "不支持锚点和别名(& 与 *)"),
+    ("expected alphabetic or numeric character", "不支持锚点、别名和标签(& * !),文本以这些符号开头时请加引号"),
+    ("found unexpected ':'", "多余的“:”,文本中含冒号时请加引号"),
+    ("found character that cannot start any token", "这里的字符不能作为值的开头(如 @ `),请给文本加引号"),
+]
+
+
+def _yaml_error(rel: str, exc: yaml.YAMLError, text: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    lines = text.splitlines()
+    if mark and line <= len(lines) and "\t" in lines[line - 1][: column]:
+        return Finding(rel, line, column, "", "error", "yaml-tab", "不能用 Tab 缩进或对齐,请改用空格")
+    problem = str(getattr(exc, "problem", "") or exc)
+    context = str(getattr(exc, "context", "") or "")
+    for needle, chinese in _YAML_PROBLEMS:
+        if needle in problem or needle in context:
+            return Finding(rel, line, column, "", "error", "yaml-syntax", chinese)
+    return Finding(rel, line, column, "", "error", "yaml-syntax", f"YAML 格式错误:{problem}")
+
+
+class _Builder:
+    """Turns a composed node tree into dicts, lists and scalars, recording marks."""
+
+    def __init__(self, rel: str):
+        self.source = Source(rel)
+        self.seen: set[int] = set()
+
+    def fail(self, node: yaml.Node, message: str, code: str, path: FieldPath) -> LoadError:
+        mark = node.start_mark
+        return LoadError(Finding(self.source.path, mark.line + 1, mark.column + 1, dotted(path),
+                                 "error", code, message))
+
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        if id(node) in self.seen:
+            raise self.fail(node, "不支持锚点和别名(& 与 *):请把内容直接写出", "yaml-alias", path)
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
+            raise self.fail(node, f"文件内容过多(超过 {MAX_NODES:,} 个值)", "too-large", path)
+        self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise self.fail(node, f"不支持 YAML 标签 {node.tag}", "yaml-tag", path)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict:
+        if node.tag != _MAP_TAG:
+            raise self.fail(node, f"不支持 YAML 标签 {node.tag}", "yaml-tag", path)
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "不支持合并键 <<:请把内容直接写出", "yaml-merge", path)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "键必须是简单文本", "yaml-key", path)
+            self.scalar(key_node, path)  # refuses tagged keys
+            key = str(key_node.value)  # keys are names: `2024:` and `yes:` stay text
+            if key in result:
+                first = self.source.keys.get(path + (key,), (0, 0))[0]
+                raise self.fail(key_node, f"键“{key}”重复(第 {first} 行已写过),请合并成一个", "duplicate-key",
+                                path + (key,))
+            self.source.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
+        plain = node.style is None or node.style == ""
+        expected = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if plain else _STR_TAG
+        if node.tag != expected:
+            raise self.fail(node, f"不支持 YAML 标签 {node.tag}:请直接写值", "yaml-tag", path)
+        try:
+            return _scalar_maker.construct_object(node)
+        except ValueError as exc:
+            if node.tag.endswith(":timestamp"):
+                raise self.fail(node, f"日期 {node.value} 不存在", "bad-date", path) from exc
+            raise self.fail(node, f"无法识别的值 {node.value}", "bad-value", path) from exc
+
+
+def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
+    """Parse one YAML document; returns its data and where each value was written."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise LoadError(_yaml_error(rel, exc, text)) from exc
+    builder = _Builder(rel)
+    if node is None:
+        return None, builder.source
+    return builder.build(node, ()), builder.source
+
+
+def load_yaml(path: Path, rel: str) -> tuple[Any, Source]:
+    return parse_yaml(read_text(path, rel), rel)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return f'"{text if len(text) <= 40 else text[:40] + "…"}"'
+
+
+def _chinese(error: dict) -> str:
+    """A Chinese message for one pydantic error."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return "缺少必填字段"
+    if kind == "extra_forbidden":
+        return "未知字段(拼写错误?),允许的字段见 schema/ 或 README"
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
+        return f"取值应为 {expected} 之一,实际为 {_show(value)}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"日期应写作 YYYY-MM-DD(如 2025-03-20),实际为 {_show(value)}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"应为整数,实际为 {_show(value)}"
+    if kind in ("greater_than", "greater_than_equal"):
+        bound = ctx.get("gt", ctx.get("ge"))
+        sign = "大于" if kind == "greater_than" else "不小于"
+        return f"应{sign} {bound},实际为 {_show(value)}"
+    if kind in ("less_than", "less_than_equal"):
+        return f"应不大于 {ctx.get('lt', ctx.get('le'))},实际为 {_show(value)}"
+    if kind == "string_type":
+        return f"应为文本,实际为 {_show(value)}(数字、日期或 yes/no 等作文本时请加引号)"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "too_short":
+        return "至少要有一项"
+    if kind == "bool_parsing" or kind == "bool_type":
+        return f"应为 true 或 false,实际为 {_show(value)}"
+    if kind == "list_type":
+        return f"应为列表(每项以“- ”开头或写成 [甲, 乙]),实际为 {_show(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "应为“键: 值”的映射"
+    if kind == "string_pattern_mismatch":
+        return f"取值不符合要求({ctx.get('pattern', '')}),实际为 {_show(value)}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def validate(model: type[BaseModel], data: Any, source: Source, context: dict | None = None
+             ) -> tuple[BaseModel | None, list[Finding]]:
+    """Validate data against a model; every pydantic error becomes a located Chinese finding."""
+    if data is None:
+        return None, [source.finding((), "文件是空的", code="empty")]
+    if not isinstance(data, dict):
+        return None, [source.finding((), "文件顶层应为“键: 值”的映射", code="not-mapping")]
+    try:
+        return model.model_validate(data, context=context), []
+    except ValidationError as exc:
+        findings = []
+        for error in exc.errors(include_url=False):
+            path = tuple(error["loc"])
+            # a union or enum key of a dict (e.g. deadlines.cppcc) adds a "[key]" part; drop it
+            path = tuple(p for p in path if not (isinstance(p, str) and p.startswith("[")))
+            findings.append(source.finding(path, _chinese(error), code=error["type"],
+                                           of_key=error["type"] == "extra_forbidden"))
+        return None, findings

@@ -1,0 +1,270 @@
+"""The three file kinds of a document repository, as pydantic models.
+
+Field names are the contract of ../shared/DESIGN.md. Models only describe the *shape* of one file;
+rules that compare fields or files (a reply after its assignment, unique numbers, …) live in
+``rules.py`` so that each finding can point at the exact line it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Kind(StrEnum):
+    proposal = "proposal"
+    suggestion = "suggestion"
+
+
+class Body(StrEnum):
+    cppcc = "cppcc"
+    npc = "npc"
+
+
+class Role(StrEnum):
+    lead = "lead"
+    co = "co"
+    separate = "separate"
+
+
+class ContactMode(StrEnum):
+    visit = "visit"
+    invite = "invite"
+    meeting = "meeting"
+    phone = "phone"
+    letter = "letter"
+    online = "online"
+
+
+class Disclosure(StrEnum):
+    public = "public"
+    summary = "summary"
+    on_request = "on_request"
+    withheld = "withheld"
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    dissatisfied = "dissatisfied"
+
+
+KIND_BODY = {Kind.proposal: Body.cppcc, Kind.suggestion: Body.npc}
+
+# Chinese words for enum values, used by messages and documents alike.
+LABELS: dict[str, str] = {
+    "proposal": "提案", "suggestion": "建议",
+    "cppcc": "政协", "npc": "人大",
+    "lead": "主办", "co": "会办", "separate": "分办",
+    "visit": "上门走访", "invite": "邀请来局", "meeting": "座谈会",
+    "phone": "电话", "letter": "书面", "online": "网络",
+    "public": "全文公开", "summary": "摘要公开", "on_request": "依申请公开", "withheld": "不予公开",
+    "satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意",
+}
+
+DEFAULT_CATEGORIES = {"A": "已解决或采纳", "B": "正在解决或列入计划解决", "C": "因条件限制留作参考"}
+
+# Contacts that count as face to face (面商) in the annual summary.
+FACE_TO_FACE = frozenset({ContactMode.visit, ContactMode.invite, ContactMode.meeting})
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+# --- case file -------------------------------------------------------------------------------
+
+
+class Handler(Strict):
+    unit: str | None = Field(None, title="承办科室")
+    name: Text = Field(title="承办人")
+    phone: str | None = Field(None, title="联系电话")
+
+
+class Communication(Strict):
+    date: dt.date = Field(title="沟通日期")
+    mode: ContactMode = Field(title="沟通方式", description="visit 上门走访 | invite 邀请来局 | meeting 座谈会 | phone 电话 | letter 书面 | online 网络")
+    with_: str | None = Field(None, alias="with", title="沟通对象")
+    note: str = Field("", title="说明")
+
+
+class CoOpinion(Strict):
+    unit: Text = Field(title="会办单位")
+    date: dt.date = Field(title="收到日期")
+    summary: str = Field("", title="意见摘要")
+
+
+class Extension(Strict):
+    due: dt.date = Field(title="延期后的办理期限")
+    reason: Text = Field(title="延期理由")
+
+
+class Reply(Strict):
+    date: dt.date = Field(title="答复日期")
+    doc_number: str | None = Field(None, title="文号", description="一经写入永不改变;留空则由 proposal-docs number 编号")
+    category: str | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories,默认 A/B/C")
+    disclosure: Disclosure | None = Field(None, title="公开属性", description="public 全文公开 | summary 摘要公开 | on_request 依申请公开 | withheld 不予公开")
+    signer: str | None = Field(None, title="签发人")
+    body: Text = Field(title="答复正文", description="段落之间空一行;一、(一)1.(1)开头的段落为标题")
+    cc: list[Text] = Field(default_factory=list, title="增加的抄送单位")
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The scheme is the project's, so it arrives as validation context."""
+        categories = (info.context or {}).get("categories") or DEFAULT_CATEGORIES
+        if value is not None and value not in categories:
+            raise PydanticCustomError("category", '取值应为 {expected} 之一,实际为 "{value}"',
+                                      {"expected": "、".join(categories), "value": value})
+        return value
+
+
+class Feedback(Strict):
+    date: dt.date = Field(title="征询意见表回收日期")
+    attitude: Satisfaction = Field(title="办理态度")
+    result: Satisfaction = Field(title="办理结果")
+    comments: str = Field("", title="意见建议")
+
+
+class ArchiveItem(Strict):
+    title: Text = Field(title="题名")
+    date: dt.date = Field(title="日期")
+    author: str | None = Field(None, title="责任者")
+    pages: int | None = Field(None, gt=0, title="页数")
+    doc_number: str | None = Field(None, title="文号")
+
+
+class Case(Strict):
+    """One proposal or suggestion: cases/<year>/<name>.yaml."""
+
+    kind: Kind = Field(title="类型", description="proposal 政协委员提案 | suggestion 人大代表建议")
+    session: Text = Field(title="会议", description="year.yaml 中 sessions 的键")
+    number: int = Field(gt=0, title="提案号/建议号")
+    title: Text = Field(title="案由", description="不带书名号《》")
+    proposers: list[Text] = Field(default_factory=list, title="提案人", description="第一位为领衔人")
+    proposer_org: str | None = Field(None, title="集体提案单位", description="如 民建市委")
+    role: Role = Field(Role.lead, title="办理方式", description="lead 主办 | co 会办 | separate 分办")
+    lead_unit: str | None = Field(None, title="主办单位", description="role 为 co 时必填")
+    co_units: list[Text] = Field(default_factory=list, title="会办单位")
+    assigned: dt.date = Field(title="交办日期")
+    due: dt.date | None = Field(None, title="办理期限", description="可选,覆盖计算出的期限")
+    extension: Extension | None = Field(None, title="延期")
+    key: bool = Field(False, title="重点提案")
+    handler: Handler | None = Field(None, title="承办人")
+    communications: list[Communication] = Field(default_factory=list, title="沟通记录")
+    co_opinions: list[CoOpinion] = Field(default_factory=list, title="会办意见")
+    reply: Reply | None = Field(None, title="答复")
+    feedback: Feedback | None = Field(None, title="征询意见表反馈")
+    archive: list[ArchiveItem] = Field(default_factory=list, title="归档材料")
+
+    @property
+    def body(self) -> Body:
+        return KIND_BODY[self.kind]
+
+    @property
+    def proposer_names(self) -> list[str]:
+        return list(self.proposers) or ([self.proposer_org] if self.proposer_org else [])
+
+
+# --- year file -------------------------------------------------------------------------------
+
+
+class Session(Strict):
+    body: Body = Field(title="会议类别", description="cppcc 政协 | npc 人大")
+    name: Text = Field(title="会议名称", description="如 市政协十三届四次会议")
+
+
+class Event(Strict):
+    date: dt.date = Field(title="日期")
+    title: Text = Field(title="名称")
+    body: Body | None = Field(None, title="只列入该类总结")
+    attendees: list[Text] = Field(default_factory=list, title="参加的委员或代表")
+
+
+class Summary(Strict):
+    date: dt.date | None = Field(None, title="总结日期")
+    events: list[Event] = Field(default_factory=list, title="座谈会等活动")
+    policies: list[Text] = Field(default_factory=list, title="出台的政策", description="不带书名号")
+    sections: dict[str, str] = Field(default_factory=dict, title="替换或补充的段落")
+
+
+class YearFile(Strict):
+    """cases/<year>/year.yaml."""
+
+    year: int = Field(ge=1949, le=2999, title="年度")
+    sessions: dict[str, Session] = Field(title="会议")
+    summary: Summary = Field(default_factory=Summary, title="年度总结")
+
+
+# --- project file ----------------------------------------------------------------------------
+
+
+class Duration(Strict):
+    """A span counted from the assignment date: exactly one of the four keys."""
+
+    months: int | None = Field(None, ge=0, title="自然月")
+    days: int | None = Field(None, ge=0, title="自然日")
+    workdays: int | None = Field(None, ge=0, title="工作日")
+    date: dt.date | None = Field(None, title="固定日期")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Duration:
+        given = [k for k in ("months", "days", "workdays", "date") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("期限须且只须写 months、days、workdays、date 之一")
+        return self
+
+
+class DeadlineRules(Strict):
+    reply: Duration = Field(default_factory=lambda: Duration(months=3), title="答复期限")
+    max: Duration = Field(default_factory=lambda: Duration(months=6), title="延期最长期限")
+    co_opinion: Duration = Field(default_factory=lambda: Duration(months=1), title="会办意见期限")
+    first_contact: Duration | None = Field(None, title="办前沟通期限")
+    warn_days: int = Field(15, ge=0, title="提前提醒天数")
+
+
+class Organisation(Strict):
+    name: Text = Field(title="单位全称", description="如 xx市科技和经济信息化局")
+    short_name: Text = Field(title="单位简称", description="如 市科经局")
+    fonds: str = Field("", title="全宗号")
+
+
+class Numbering(Strict):
+    reply: Text = Field("科经提〔{year}〕{seq}号", title="答复函文号格式")
+    co_opinion: Text = Field("科经提函〔{year}〕{seq}号", title="会办意见文号格式")
+
+
+class ArchiveCodes(Strict):
+    class_code: str = Field("WS", title="门类代码")
+    units: dict[Body, str] = Field(default_factory=lambda: {Body.cppcc: "ZX", Body.npc: "RD"}, title="机构(问题)代码")
+
+
+DEFAULT_CC = {Body.cppcc: ["市政协提案委员会", "市政府督查室"], Body.npc: ["市人大常委会选工委", "市政府督查室"]}
+
+
+class Project(Strict):
+    """proposal-docs.yaml at the root of a document repository."""
+
+    organisation: Organisation = Field(title="承办单位")
+    numbering: Numbering = Field(default_factory=Numbering, title="文号")
+    categories: dict[str, Text] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES), min_length=1, title="答复类别")
+    cc: dict[Body, list[Text]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_CC.items()}, title="默认抄送")
+    reply_to: str = Field("lead", pattern="^(lead|each)$", title="答复函收件人", description="lead 只致领衔人 | each 每位提案人一份")
+    timezone: str = Field("Asia/Shanghai", title="时区")
+    deadlines: dict[Body, DeadlineRules] = Field(default_factory=lambda: {Body.cppcc: DeadlineRules(), Body.npc: DeadlineRules()}, title="期限规则")
+    retention: str = Field("30年", pattern="^(永久|30年|10年)$", title="保管期限")
+    archive: ArchiveCodes = Field(default_factory=ArchiveCodes, title="档号代码")
+
+    def rules_for(self, body: Body) -> DeadlineRules:
+        return self.deadlines.get(body) or DeadlineRules()
+
+    def cc_for(self, body: Body) -> list[str]:
+        return list(self.cc.get(body, DEFAULT_CC[body]))

@@ -1,0 +1,51 @@
+"""Shared fixtures: a private copy of the example repository and a CLI runner that acts like a clerk."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from proposal_docs.cli import main
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_PARTS = ("proposal-docs.yaml", "cases", "templates")
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the example repository shipped at the project root, safe to edit."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for part in EXAMPLE_PARTS:
+        source = PROJECT_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        elif source.is_file():
+            shutil.copy2(source, root / part)
+    return root
+
+
+@dataclass
+class Result:
+    exit_code: int
+    output: str
+    stderr: str
+
+
+def run(root: Path, *args: str, env: dict | None = None) -> Result:
+    """Run `proposal-docs --root ROOT ARGS…` as a clerk would; never lets an exception escape unseen."""
+    runner = CliRunner()
+    result = runner.invoke(main, ["--root", str(root), *args], env=env, catch_exceptions=True)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
