@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from . import __version__
+from .building import build as run_build
 from .commands.check import check as run_check
 from .commands.status import describe, status as run_status
 from .deadlines import today as bureau_today
 from .findings import Finding, summary_line, to_github, to_json
+from .render.docx import TemplateProblem
 from .repository import SetupError, find_root, load_project, load_repository
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -88,6 +92,9 @@ def guarded(func):
             return func(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except TemplateProblem as exc:
+            click.echo(f"错误:{exc}", err=True)
+            sys.exit(2)
         except SetupError as exc:
             for f in exc.findings:
                 click.echo(f.as_text(), err=True)
@@ -172,3 +179,34 @@ def status(opts: Options, today: dt.date | None) -> None:
     opts.console.print("  ".join(f"{k} {v}" for k, v in report.totals.items()), markup=False)
     if repo.errors:
         click.echo(f"注意:有 {len(repo.errors)} 个错误的文件未列入,请运行 proposal-docs check。", err=True)
+
+
+@main.command()
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数(默认:CPU 核数)")
+@click.option("--force", is_flag=True, help="全部重新生成,不论是否变化")
+@click.pass_obj
+@guarded
+def build(opts: Options, jobs: int | None, force: bool) -> None:
+    """生成全部文书到 build/ 目录(只重新生成有变化的)。"""
+    root = opts.repository_root()
+    repo = load_repository(root)
+    if repo.errors:
+        print_findings(opts, repo.errors, "text")
+        click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
+        sys.exit(1)
+    jobs = jobs or os.cpu_count() or 1
+    waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
+    if opts.console.is_terminal and opts.verbosity >= 0:
+        with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=opts.console, transient=True) as bar:
+            task = bar.add_task("build", total=None)
+            report = run_build(repo, jobs=jobs, force=force, on_wait=waiting,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        report = run_build(repo, jobs=jobs, force=force, on_wait=waiting)
+    if opts.verbosity > 0:
+        for path in report.written:
+            click.echo(f"生成 build/{path}")
+        for path in report.removed:
+            click.echo(f"删除 build/{path}")
+    opts.say(report.line())

@@ -74,6 +74,8 @@ LABELS: dict[str, str] = {
 
 DEFAULT_CATEGORIES = {"A": "已解决或采纳", "B": "正在解决或列入计划解决", "C": "因条件限制留作参考"}
 
+SUMMARY_SECTIONS = ("opening", "basic", "procedure", "consultation", "results", "innovation")
+
 # Contacts that count as face to face (面商) in the annual summary.
 FACE_TO_FACE = frozenset({ContactMode.visit, ContactMode.invite, ContactMode.meeting})
 
@@ -193,7 +195,18 @@ class Summary(Strict):
     date: dt.date | None = Field(None, title="总结日期")
     events: list[Event] = Field(default_factory=list, title="座谈会等活动")
     policies: list[Text] = Field(default_factory=list, title="出台的政策", description="不带书名号")
-    sections: dict[str, str] = Field(default_factory=dict, title="替换或补充的段落")
+    sections: dict[str, str] = Field(default_factory=dict, title="替换或补充的段落",
+                                     description="键为 opening basic procedure consultation results innovation(替换该部分),"
+                                                 "或其后加 _extra(追加在该部分之后)")
+
+    @field_validator("sections")
+    @classmethod
+    def _known_sections(cls, value: dict[str, str]) -> dict[str, str]:
+        allowed = [k for base in SUMMARY_SECTIONS for k in (base, base + "_extra")]
+        for key in value:
+            if key not in allowed:
+                raise ValueError(f"未知的段落“{key}”,可选:{'、'.join(allowed)}")
+        return value
 
 
 class YearFile(Strict):

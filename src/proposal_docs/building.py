@@ -1,0 +1,232 @@
+"""The build engine: plan → fingerprints → render what changed → atomic writes → manifest.
+
+Like a static-site generator: every output records the content hashes of its inputs in
+``build/.manifest.json``; a rebuild renders only outputs whose fingerprint changed, removes
+outputs whose case disappeared, and leaves everything else untouched. Files are written to a
+temporary name in their folder and renamed, the manifest last, under a lock, so a build killed at
+any moment leaves only whole files and the next build repairs the rest.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import __version__
+from .plan import TEMPLATES, Output, inputs_of, plan
+from .render.contexts import context_for
+from .render.docx import PreparedTemplate
+from .render.filters import make_environment
+from .repository import Repository
+
+BUILD_DIR = "build"
+MANIFEST = ".manifest.json"
+LOCK = ".lock"
+MANIFEST_VERSION = 1
+
+
+class BuildLocked(Exception):
+    pass
+
+
+@dataclass
+class BuildReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"生成 {len(self.written):,} 个文件,未变 {self.unchanged:,} 个,删除 {len(self.removed):,} 个,"
+                f"用时 {self.seconds:.1f} 秒")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename: readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Hasher:
+    """Content hashes of input files, each file read once per build."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, rel: str) -> str:
+        if rel not in self.cache:
+            self.cache[rel] = _sha((self.root / rel).read_bytes())
+        return self.cache[rel]
+
+
+def fingerprint(output: Output, repo: Repository, hasher: Hasher) -> str:
+    parts = [f"proposal-docs {__version__}", f"manifest {MANIFEST_VERSION}", repr(output),
+             f"templates/{output.template}.docx={hasher(f'templates/{output.template}.docx')}"]
+    parts += [f"{rel}={hasher(rel)}" for rel in inputs_of(output, repo)]
+    return _sha("\n".join(parts).encode("utf-8"))
+
+
+@contextmanager
+def build_lock(build_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(build_dir: Path) -> dict[str, dict]:
+    try:
+        data = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("version") == MANIFEST_VERSION:
+            return data["outputs"]
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    return {}
+
+
+def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
+    data = {"version": MANIFEST_VERSION, "outputs": dict(sorted(outputs.items()))}
+    atomic_write(build_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+# --- rendering, in this process or in workers ----------------------------------------------------
+
+_worker_repo: Repository | None = None
+_worker_templates: dict[str, PreparedTemplate] = {}
+
+
+def prepare_templates(root: Path, names=TEMPLATES) -> dict[str, PreparedTemplate]:
+    env = make_environment()
+    return {name: PreparedTemplate(root / "templates" / f"{name}.docx", env) for name in names}
+
+
+def _render_batch(outputs: list[Output]) -> list[tuple[str, bytes]]:
+    repo = _worker_repo
+    assert repo is not None
+    if not _worker_templates:
+        _worker_templates.update(prepare_templates(repo.root))
+    cases = {item.rel: item for item in repo.all_cases()}
+    results = []
+    for output in outputs:
+        rendered = context_for(repo, output, cases)
+        data = _worker_templates[output.template].render(rendered.context, title=rendered.title, date=rendered.date)
+        results.append((output.path, data))
+    return results
+
+
+def render_all(repo: Repository, outputs: list[Output], jobs: int,
+               progress: Callable[[int], None]) -> Iterator[tuple[str, bytes]]:
+    """Yield (path, bytes) for each output; with jobs > 1, forked workers share the loaded repo."""
+    global _worker_repo
+    _worker_repo = repo
+    _worker_templates.clear()
+    _worker_templates.update(prepare_templates(repo.root))  # fail early on a broken template
+    if jobs <= 1 or len(outputs) < 8 or "fork" not in multiprocessing.get_all_start_methods():
+        for output in outputs:
+            yield from _render_batch([output])
+            progress(1)
+        return
+    size = max(4, min(64, len(outputs) // (jobs * 4) or 1))
+    batches = [outputs[i:i + size] for i in range(0, len(outputs), size)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for results in pool.map(_render_batch, batches):
+            yield from results
+            progress(len(results))
+
+
+def build(repo: Repository, *, jobs: int = 1, force: bool = False,
+          progress: Callable[[int, int], None] | None = None,
+          on_wait: Callable[[], None] | None = None) -> BuildReport:
+    """Render every output whose inputs changed into build/; the repository must be valid."""
+    started = time.perf_counter()
+    build_dir = repo.root / BUILD_DIR
+    report = BuildReport()
+    with build_lock(build_dir, on_wait):
+        old = {} if force else read_manifest(build_dir)
+        hasher = Hasher(repo.root)
+        wanted = plan(repo)
+        prints = {o.path: fingerprint(o, repo, hasher) for o in wanted}
+        todo = [o for o in wanted if old.get(o.path, {}).get("fingerprint") != prints[o.path]
+                or not _intact(build_dir / o.path, old[o.path])]
+        report.unchanged = len(wanted) - len(todo)
+        pending = {o.path for o in todo}
+        manifest = {o.path: old[o.path] for o in wanted if o.path not in pending}
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(done, len(todo))
+
+        try:
+            for path, data in render_all(repo, todo, jobs, advance):
+                atomic_write(build_dir / path, data)
+                manifest[path] = _record(build_dir / path, prints[path], data)
+                report.written.append(path)
+        finally:
+            # even a failed build records what it finished, so the next one does not redo it
+            for path in set(old) - set(prints):
+                (build_dir / path).unlink(missing_ok=True)
+                report.removed.append(path)
+                _prune_empty(build_dir / path, build_dir)
+            write_manifest(build_dir, manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _record(path: Path, print_: str, data: bytes) -> dict:
+    stat = path.stat()
+    return {"fingerprint": print_, "hash": _sha(data), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _intact(path: Path, entry: dict) -> bool:
+    """Is the file on disk the one the manifest recorded? Size and mtime first, the hash if they differ."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    if stat.st_size == entry.get("size") and stat.st_mtime_ns == entry.get("mtime_ns"):
+        return True
+    if _sha(path.read_bytes()) != entry.get("hash"):
+        return False
+    entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    return True
+
+
+def _prune_empty(path: Path, stop: Path) -> None:
+    folder = path.parent
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,1 @@
+"""Rendering: context builders per document, one Jinja environment, the deterministic docx writer."""

@@ -1,0 +1,177 @@
+"""What each template sees: one context builder per document kind.
+
+Contexts hold models and computed values; the templates and the shared Jinja filters decide the
+wording. Every name a template may use is listed in ``CONTEXT_NAMES`` so ``check`` can catch a
+misspelt field in a template a clerk edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from ..models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
+from ..plan import BODY_TITLE, KIND_WORD, Output
+from ..repository import CaseFile, Repository
+from ..statistics import year_statistics
+from .filters import body_paragraphs, doc_number, paragraphs_of
+
+RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+PAGE_CHARS = 22 * 28
+
+BODY_WORDS = {
+    Body.cppcc: {"full": "政协委员提案", "short": "政协", "member": "委员", "members": "委员",
+                 "members_short": "市政协委员", "proposer_side": "提案单位和政协委员",
+                 "form_title": "政协提案办复情况征询意见表", "return_to": "市政协提案委员会"},
+    Body.npc: {"full": "人大代表建议", "short": "人大", "member": "代表", "members": "代表",
+               "members_short": "市人大代表", "proposer_side": "人大代表",
+               "form_title": "人大代表建议办理情况征询意见表", "return_to": "市人大常委会选工委"},
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A context plus what the document itself is called and dated (for its properties)."""
+
+    context: dict
+    title: str
+    date: dt.date | None
+
+
+def document_title(case: Case, session_name: str, template: str) -> str:
+    kind = KIND_WORD[case.body]
+    if template == "co_opinion":
+        return f"关于{session_name}第{case.number}号{kind}的会办意见"
+    if template == "feedback_form":
+        return f"{session_name}第{case.number}号{kind}办理情况征询意见表"
+    return f"关于{session_name}第{case.number}号{kind}的答复"
+
+
+def _case_common(repo: Repository, item: CaseFile, year: int) -> dict:
+    case = item.case
+    session = repo.years[year].file.sessions[case.session]
+    pattern = repo.project.numbering.co_opinion if case.role is Role.co else repo.project.numbering.reply
+    return {
+        "org": repo.project.organisation,
+        "case": case,
+        "session": session,
+        "reply": case.reply,
+        "kind_word": KIND_WORD[case.body],
+        "npc": case.body is Body.npc,
+        "doc_number": doc_number(case.reply.doc_number if case.reply else None, pattern, case.reply.date.year
+                                 if case.reply else year),
+        "body": body_paragraphs(case.reply.body) if case.reply else None,
+    }
+
+
+def reply_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
+    case = item.case
+    context = _case_common(repo, item, output.year)
+    cc = repo.project.cc_for(case.body) + list(case.co_units) + list(case.reply.cc)
+    context.update(recipient=output.recipient, cc=list(dict.fromkeys(cc)))
+    return Rendered(context, document_title(case, context["session"].name, "reply"), case.reply.date)
+
+
+def co_opinion_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
+    context = _case_common(repo, item, output.year)
+    return Rendered(context, document_title(item.case, context["session"].name, "co_opinion"), item.case.reply.date)
+
+
+def feedback_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
+    case = item.case
+    context = _case_common(repo, item, output.year)
+    before = [c for c in case.communications if c.date <= case.reply.date]
+    context.update(
+        contacted=bool(before),
+        modes_used={c.mode.value for c in before},
+        contact_modes=[(m.value, LABELS[m.value]) for m in ContactMode],
+        satisfaction_levels=[(s.value, LABELS[s.value]) for s in Satisfaction],
+        feedback=case.feedback,
+        return_to=BODY_WORDS[case.body]["return_to"],
+    )
+    return Rendered(context, document_title(case, context["session"].name, "feedback_form"),
+                    case.feedback.date if case.feedback else case.reply.date)
+
+
+def estimated_pages(*texts: str) -> int:
+    """DOCUMENTS.md allows estimating from the text: 22 lines × 28 characters a page."""
+    lines = sum(max(1, math.ceil(len(p) / 28)) for t in texts for p in paragraphs_of(t))
+    return max(1, math.ceil((lines + 14) / 22))  # + heading, salutation, signature, 抄送
+
+
+@dataclass(frozen=True)
+class ArchiveRow:
+    seq: int
+    archive_code: str
+    doc_number: str
+    author: str
+    title: str
+    date: str
+    secrecy: str
+    pages: str
+    note: str
+
+
+def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.date, str, str, str, int | None]]:
+    """(date, 文号, 责任者, 题名, 页数) of everything filed for one case, generated documents first."""
+    case, org = item.case, repo.project.organisation.name
+    session = repo.years[year].file.sessions[case.session].name
+    kind = KIND_WORD[case.body]
+    items = []
+    if case.reply:
+        template = "co_opinion" if case.role is Role.co else "reply"
+        items.append((case.reply.date, case.reply.doc_number or "", org, document_title(case, session, template),
+                      estimated_pages(case.reply.body)))
+    if case.feedback:
+        names = "、".join(case.proposer_names)
+        items.append((case.feedback.date, "", names, f"[{names}对第{case.number}号{kind}办理情况的征询意见表]", 1))
+    for extra in case.archive:
+        title = extra.title if extra.doc_number else f"[{extra.title}]"
+        items.append((extra.date, extra.doc_number or "", extra.author or "", title, extra.pages))
+    return sorted(items, key=lambda i: i[0])
+
+
+def archive_context(repo: Repository, output: Output) -> Rendered:
+    year, body, project = repo.years[output.year], output.body, repo.project
+    unit_code = project.archive.units.get(body, "")
+    rows, seq = [], 0
+    for item in sorted(year.cases, key=lambda i: (i.case.session, i.case.number)):
+        if item.case.body is not body:
+            continue
+        for date, number, author, title, pages in archive_items(repo, item, output.year):
+            seq += 1
+            code = (f"{project.organisation.fonds}-{project.archive.class_code}·{output.year}-"
+                    f"{RETENTION_CODES[project.retention]}-{unit_code}-{seq:04d}")
+            rows.append(ArchiveRow(seq, code, number, author, title, date.strftime("%Y%m%d"), "",
+                                   str(pages or ""), ""))
+    context = {"fonds": project.organisation.fonds, "year": output.year, "retention": project.retention,
+               "unit_name": BODY_TITLE[body], "rows": rows, "org": project.organisation}
+    return Rendered(context, f"{output.year}年归档文件目录({BODY_TITLE[body]})", dt.date(output.year, 12, 31))
+
+
+def summary_context(repo: Repository, output: Output) -> Rendered:
+    year = repo.years[output.year]
+    body = output.body
+    stats = year_statistics([i.case for i in year.cases], year.file, repo.project, body)
+    written = year.file.summary.sections
+    sections = {}
+    for key in SUMMARY_SECTIONS:
+        for name in (key, key + "_extra"):
+            sections[name] = body_paragraphs(written[name]) if written.get(name, "").strip() else None
+    words = dict(BODY_WORDS[body], cc=repo.project.cc_for(body))
+    date = year.file.summary.date or dt.date(output.year, 12, 31)
+    context = {"org": repo.project.organisation, "year": output.year, "stats": stats, "body_words": words,
+               "kind_word": KIND_WORD[body], "sections": sections, "summary_date": date}
+    title = f"{repo.project.organisation.name}关于{output.year}年{words['full']}办理工作情况的总结"
+    return Rendered(context, title, date)
+
+
+def context_for(repo: Repository, output: Output, cases: dict[str, CaseFile]) -> Rendered:
+    if output.template == "archive_index":
+        return archive_context(repo, output)
+    if output.template == "summary":
+        return summary_context(repo, output)
+    item = cases[output.case_file]
+    builder = {"reply": reply_context, "co_opinion": co_opinion_context, "feedback_form": feedback_context}
+    return builder[output.template](repo, item, output)

@@ -1,0 +1,126 @@
+"""Prepared docx templates: patched and compiled once, rendered many times, written byte-identically.
+
+docxtpl's own ``DocxTemplate(path).render().save()`` re-reads and re-zips the whole package for
+every document (about 35 ms each). Here docxtpl's ``patch_xml`` turns each templated part into
+plain Jinja once; a render is then one Jinja call per templated part and a zip write in which
+every other part is copied as it was. Zip entry times, order and document properties are fixed,
+so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, Template, TemplateError, meta
+from lxml import etree
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+CORE_PART = "docProps/core.xml"
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be used: names the file and what is wrong, in Chinese."""
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    data: bytes | None  # raw bytes of an untemplated part
+    template: Template | None
+
+
+def _is_templated(xml: str) -> bool:
+    return "{{" in xml or "{%" in xml
+
+
+class PreparedTemplate:
+    """One .docx template, ready to render any number of documents."""
+
+    def __init__(self, path: Path, env: Environment):
+        self.path = path
+        self.names: set[str] = set()
+        try:
+            archive = zipfile.ZipFile(path)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise TemplateProblem(f"模板 {path.name} 无法打开:不是有效的 .docx 文件({exc})") from exc
+        patcher = DocxTemplate(path)  # only its patch_xml is used; it never renders here
+        parts: list[_Part] = []
+        with archive:
+            for info in archive.infolist():
+                data = archive.read(info)
+                if info.filename.endswith(".xml") and info.filename.startswith("word/"):
+                    text = data.decode("utf-8")
+                    if _is_templated(text):
+                        patched = patcher.patch_xml(text)
+                        try:
+                            self.names |= meta.find_undeclared_variables(env.parse(patched))
+                            parts.append(_Part(info.filename, None, env.from_string(patched)))
+                        except TemplateError as exc:
+                            raise TemplateProblem(f"模板 {path.name} 中的标签有误:{exc}") from exc
+                        continue
+                parts.append(_Part(info.filename, data, None))
+        if not any(p.name == "word/document.xml" for p in parts):
+            raise TemplateProblem(f"模板 {path.name} 缺少 word/document.xml,不是 Word 文档")
+        self.parts = parts
+
+    def render(self, context: dict, *, title: str, date: dt.date | None) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+            for part in self.parts:
+                if part.template is not None:
+                    try:
+                        xml = part.template.render(context)
+                    except TemplateError as exc:
+                        raise TemplateProblem(f"模板 {self.path.name} 渲染失败:{exc}") from exc
+                    _check_well_formed(xml, self.path.name)
+                    data = xml.encode("utf-8")
+                elif part.name == CORE_PART:
+                    data = core_properties(title, date)
+                else:
+                    data = part.data  # type: ignore[assignment]
+                info = zipfile.ZipInfo(part.name, ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 0
+                info.external_attr = 0o644 << 16
+                out.writestr(info, data)
+        return buffer.getvalue()
+
+
+def _check_well_formed(xml: str, template_name: str) -> None:
+    try:
+        etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise TemplateProblem(f"模板 {template_name} 生成的 XML 无效:{exc}") from exc
+
+
+def document_timestamp(date: dt.date | None) -> str:
+    """The document's own date, else SOURCE_DATE_EPOCH, else 1980-01-01: never the clock."""
+    if date is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit()
+                  else dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+    else:
+        moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def core_properties(title: str, date: dt.date | None) -> bytes:
+    stamp = document_timestamp(date)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>proposal-docs</dc:creator>"
+        "<cp:lastModifiedBy>proposal-docs</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode("utf-8")
