@@ -6,8 +6,6 @@ Used by tools/make_templates.py to create the first versions of templates/*.docx
 
 from __future__ import annotations
 
-import copy
-
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -44,6 +42,8 @@ PARAGRAPH_STYLES = {
     "GwCorner": ("答复类别", HEITI, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right_chars": 1}),
     "GwCell": ("表格文字", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(20)}),
     "GwCellCenter": ("表格居中", FANGSONG, 14, WD_ALIGN_PARAGRAPH.CENTER, 0, {"line": Pt(20)}),
+    "GwIndexCell": ("目录文字", FANGSONG, 12, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(18)}),
+    "GwIndexCellCenter": ("目录居中", FANGSONG, 12, WD_ALIGN_PARAGRAPH.CENTER, 0, {"line": Pt(18)}),
     "GwSmall": ("表格说明", FANGSONG, 12, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(18)}),
     "GwPageNumber": ("页码", SONGTI, 14, WD_ALIGN_PARAGRAPH.RIGHT, 0, {}),
 }
@@ -56,6 +56,9 @@ def set_fonts(rpr_owner, east_asia: str, size: float, color: RGBColor | None = N
     if color is not None:
         font.color.rgb = color
     rpr = rpr_owner.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), "-5")  # twentieths of a point: 28 × 15.75 pt fit the 156 mm line
+    rpr.append(spacing)
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -85,10 +88,14 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(LINE_PITCH.twips if hasattr(LINE_PITCH, "twips") else 579))
-    grid.set(qn("w:charSpace"), "-842")  # 28 characters of 16 pt in 156 mm
+    # 22 lines on the line grid. Characters are not snapped to a grid: LibreOffice does not squeeze
+    # glyphs into a grid narrower than the font (a 28-character grid in 156 mm is 15.8 pt for a
+    # 16 pt font) and spreads them over two cells instead; a -0.25 pt character spacing in the
+    # document defaults fits 28 characters in every viewer.
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
 
+    set_document_defaults(doc)
     normal = doc.styles["Normal"]
     set_fonts(normal, FANGSONG, 16)
     fmt = normal.paragraph_format
@@ -104,9 +111,12 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
         set_fonts(style, east_asia, size, extra.get("color"))
         pf = style.paragraph_format
         pf.alignment = align
-        if "line" in extra:
+        if "line" in extra:  # table text: its own spacing, off the 22-line grid
             pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             pf.line_spacing = extra["line"]
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            style.element.get_or_add_pPr().append(snap)
         ind = OxmlElement("w:ind")
         if indent:
             ind.set(qn("w:firstLineChars"), str(indent * 100))
@@ -128,6 +138,45 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
     core.title = core.subject = core.keywords = core.comments = ""
     core.revision = 1
     return doc
+
+
+def set_document_defaults(doc: Document) -> None:
+    """3号 as the document default: the character grid is measured in the default font size,
+    so a smaller default makes every 16 pt character take two grid cells."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:sz", "w:szCs"):
+        node = rpr.find(qn(tag))
+        if node is None:
+            node = OxmlElement(tag)
+            rpr.append(node)
+        node.set(qn("w:val"), "32")
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), "-5")  # twentieths of a point: 28 × 15.75 pt fit the 156 mm line
+    rpr.append(spacing)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    fonts.set(qn("w:ascii"), LATIN)
+    fonts.set(qn("w:hAnsi"), LATIN)
+    fonts.set(qn("w:eastAsia"), FANGSONG)
+    fonts.set(qn("w:cs"), LATIN)
+
+
+def set_column_widths(table, widths) -> None:
+    """Fixed column widths, written where Word and LibreOffice both read them (grid and cells)."""
+    tbl = table._tbl
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl.tblPr.append(layout)
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(width.twips))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
 
 
 def _page_number_paragraph(paragraph, align) -> None:
@@ -193,9 +242,3 @@ def trim_package(doc: Document) -> None:
     for rel_id, rel in list(part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
             part.drop_rel(rel_id)
-
-
-def clone_paragraph_after(paragraph):
-    new = copy.deepcopy(paragraph._p)
-    paragraph._p.addnext(new)
-    return new

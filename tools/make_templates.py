@@ -10,12 +10,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gongwen import border, new_document  # noqa: E402
+from gongwen import border, new_document, set_column_widths  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 
@@ -89,10 +89,12 @@ def feedback_form_template() -> None:
     table = doc.add_table(rows=8, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(30), Mm(62), Mm(28), Mm(36))
+    set_column_widths(table, (Mm(31), Mm(57), Mm(24), Mm(44)))
+    for row in table.rows[:6]:
+        row.height = Mm(12)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     rows = table.rows
     _cell(rows[0].cells[0], "{{ kind_word }}号", "表格居中")
     _cell(rows[0].cells[1], "第{{ case.number }}号")
@@ -126,8 +128,8 @@ def feedback_form_template() -> None:
     doc.save(OUT / "feedback_form.docx")
 
 
-ARCHIVE_COLUMNS = (("序号", 12), ("档号", 48), ("文号", 36), ("责任者", 30), ("题名", 62),
-                   ("日期", 20), ("密级", 10), ("页数", 10), ("备注", 12))
+ARCHIVE_COLUMNS = (("序号", 10), ("档号", 46), ("文号", 34), ("责任者", 28), ("题名", 59),
+                   ("日期", 22), ("密级", 8), ("页数", 8), ("备注", 10))  # 225 mm: the landscape text width
 
 
 def archive_index_template() -> None:
@@ -137,12 +139,11 @@ def archive_index_template() -> None:
     table = doc.add_table(rows=2, cols=len(ARCHIVE_COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_column_widths(table, [Mm(w) for _, w in ARCHIVE_COLUMNS])
     fields = ("seq", "archive_code", "doc_number", "author", "title", "date", "secrecy", "pages", "note")
-    for i, ((header, width), field) in enumerate(zip(ARCHIVE_COLUMNS, fields)):
-        for row in table.rows:
-            row.cells[i].width = Mm(width)
-        _cell(table.rows[0].cells[i], header, "表格居中")
-        _cell(table.rows[1].cells[i], "{{ row.%s }}" % field, "表格居中" if i in (0, 5, 6, 7) else "表格文字")
+    for i, ((header, _), field) in enumerate(zip(ARCHIVE_COLUMNS, fields)):
+        _cell(table.rows[0].cells[i], header, "目录居中")
+        _cell(table.rows[1].cells[i], "{{ row.%s }}" % field, "目录居中" if i in (0, 5, 6, 7) else "目录文字")
     # docxtpl wants {%tr %} tags in rows of their own around the repeated row
     item_row = table.rows[1]
     for tag, place in (("{%tr for row in rows %}", item_row._tr.addprevious), ("{%tr endfor %}", item_row._tr.addnext)):
@@ -165,11 +166,11 @@ SUMMARY = [
     ("公文正文", "今年,{{ org.short_name }}共承接办理{{ stats.session_names|join('、') }}{{ body_words.members }}{{ kind_word }}"
               "{{ stats.total }}件,其中主办{{ stats.lead }}件{% if stats.co %}、会办{{ stats.co }}件{% endif %}"
               "{% if stats.separate %}、分办{{ stats.separate }}件{% endif %}。"
-              "{% if stats.lead_cases %}主办件分别为{% for c in stats.lead_cases %}第{{ c.number }}号由{{ c|proposer_label }}"
+              "{% if stats.lead_cases %}主办件{% if stats.lead_cases|length > 1 %}分别{% endif %}为{% for c in stats.lead_cases %}第{{ c.number }}号由{{ c|proposer_label }}"
               "提交的《{{ c.title }}》{{ '、' if not loop.last else '' }}{% endfor %}。{% endif %}"
               "在办理过程中,我局严格按照{{ body_words.short }}{{ kind_word }}的办理程序、办理时间和办理要求,逐件认真办理,"
               "{% if stats.replied == stats.total %}圆满地完成了办复工作{% else %}已办复{{ stats.replied }}件{% endif %},"
-              "办复率为{{ stats.reply_rate|rate }}。"),
+              "办结率为{{ stats.reply_rate|rate }}。"),
     ("endsection", ""),
     ("一级标题", "二、办理程序"),
     ("section", "procedure"),
@@ -185,7 +186,7 @@ SUMMARY = [
     ("一级标题", "三、协商程序"),
     ("section", "consultation"),
     ("公文正文", "1.{{ body_words.member }}沟通情况。在办理过程中,我局把与{{ body_words.member }}沟通作为重要一环,"
-              "{% if stats.contacted == stats.handled and stats.handled %}所办理的{{ stats.handled }}件{{ kind_word }}均在答复前主动与"
+              "{% if stats.contacted == stats.handled and stats.handled %}所办理的{{ stats.handled }}件{{ kind_word }}均主动与"
               "{{ body_words.member }}沟通{% else %}主办和分办的{{ stats.handled }}件{{ kind_word }}中,{{ stats.contacted }}件在答复前与"
               "{{ body_words.member }}沟通{% endif %},其中面商{{ stats.face_to_face }}件,面商率为{{ stats.face_rate|rate }},"
               "有的到{{ body_words.member }}所在单位上门听取办理意见,有的邀请到我局了解相关意图。"
@@ -213,11 +214,11 @@ SUMMARY = [
     ("endsection", ""),
     ("一级标题", "五、创新举措"),
     ("section", "innovation"),
-    ("公文正文", "{% if stats.policies %}出台相关政策。今年以来,市委市政府先后出台了{% for p in stats.policies %}《{{ p }}》"
-              "{{ '、' if not loop.last else '' }}{% endfor %}等政策措施,有力促进了全市工业经济的健康发展。{% endif %}"),
-    ("公文正文", "{% if stats.key_numbers %}请领导出面协调办理。对需要上级层面协调解决的{{ kind_word }},我局提出具体办理意见和建议,"
+    ("公文正文", "stats.policies", "出台相关政策。今年以来,市委市政府先后出台了{% for p in stats.policies %}《{{ p }}》"
+              "{{ '、' if not loop.last else '' }}{% endfor %}等政策措施,有力促进了全市工业经济的健康发展。"),
+    ("公文正文", "stats.key_numbers", "请领导出面协调办理。对需要上级层面协调解决的{{ kind_word }},我局提出具体办理意见和建议,"
               "并报请市分管领导牵头。如{{ stats.key_numbers|join('号、') }}号{{ body_words.member }}{{ kind_word }},"
-              "经市政府分管领导批示后,向{{ body_words.member }}提交答复意见。{% endif %}"),
+              "经市政府分管领导批示后,向{{ body_words.member }}提交答复意见。"),
     ("endsection", ""),
     ("公文正文", ""),
     ("落款", "{{ org.name }}"),
@@ -229,8 +230,13 @@ def summary_template() -> None:
     """The seed's five sections; each section's default prose yields to year.yaml summary.sections."""
     doc = new_document()
     current = None
-    for style, text in SUMMARY:
-        if style == "section":
+    for style, *rest in SUMMARY:
+        text = rest[-1]
+        if len(rest) == 2:  # a paragraph that exists only when its condition holds
+            para(doc, "{%p if " + rest[0] + " %}")
+            para(doc, text, style)
+            para(doc, "{%p endif %}")
+        elif style == "section":
             current = text
             para(doc, "{%p if sections." + current + " %}")
             para(doc, "{{p sections." + current + " }}")

@@ -88,8 +88,11 @@ HEADING_STYLES = [
 
 
 def paragraphs_of(text: str) -> list[str]:
-    """Every non-blank line is a paragraph; leading and trailing blanks of a line are layout."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """Every non-blank line is a paragraph; leading and trailing blanks of a line are layout.
+
+    Only \n separates lines: other Unicode separators (U+2028, U+0085…) stay text, as written.
+    """
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
 def style_of(paragraph: str) -> str:
