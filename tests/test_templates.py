@@ -1,0 +1,67 @@
+"""The committed templates carry GB/T 9704's page setup and named styles a clerk can restyle."""
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from proposal_docs.plan import TEMPLATES
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def east_asia_font(style) -> str:
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia"))
+
+
+@pytest.fixture(params=TEMPLATES)
+def template(request):
+    return Document(TEMPLATE_DIR / f"{request.param}.docx"), request.param
+
+
+def test_page_setup(template):
+    doc, name = template
+    section = doc.sections[0]
+    if name == "archive_index":  # landscape A4, the portrait margins turned with the page
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    else:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        assert [round(m.mm) for m in (section.top_margin, section.bottom_margin,
+                                       section.left_margin, section.right_margin)] == [37, 35, 28, 26]
+        grid = section._sectPr.find(qn("w:docGrid"))
+        assert grid.get(qn("w:linePitch")) == "579"  # 22 lines in 225 mm
+
+
+def test_named_styles(template):
+    doc, _ = template
+    styles = {s.name: s for s in doc.styles}
+    expected = {"公文正文": ("仿宋_GB2312", 16), "一级标题": ("黑体", 16), "二级标题": ("楷体_GB2312", 16),
+                "三级标题": ("仿宋_GB2312", 16), "公文标题": ("方正小标宋简体", 22), "页码": ("宋体", 14),
+                "抄送": ("仿宋_GB2312", 14)}
+    for name, (font, size) in expected.items():
+        assert east_asia_font(styles[name]) == font, name
+        assert styles[name].font.size == Pt(size), name
+    indent = styles["公文正文"].element.pPr.find(qn("w:ind"))
+    assert indent.get(qn("w:firstLineChars")) == "200"
+
+
+def test_page_numbers_in_the_footer(template):
+    doc, name = template
+    section = doc.sections[0]
+    odd = section.footer.paragraphs[0]
+    assert odd.text.startswith("— ") and odd.text.endswith(" —")
+    assert odd._p.find(qn("w:fldSimple")).get(qn("w:instr")) == "PAGE"
+    assert section.even_page_footer.paragraphs[0].text.startswith("— ")
+    if name in ("reply", "co_opinion"):  # no page number on a letter's first page
+        assert section.different_first_page_header_footer
+        assert section.first_page_footer.paragraphs[0].text == ""
+
+
+def test_templates_carry_only_what_they_use(template):
+    doc, name = template
+    size = (TEMPLATE_DIR / f"{name}.docx").stat().st_size
+    assert size < 40_000
+    assert doc.styles.element.find(qn("w:latentStyles")) is None
