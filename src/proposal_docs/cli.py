@@ -18,12 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .building import build as run_build
 from .commands.check import check as run_check
 from .commands.status import describe, status as run_status
 from .deadlines import today as bureau_today
 from .findings import Finding, summary_line, to_github, to_json
-from .render.docx import TemplateProblem
 from .repository import SetupError, find_root, load_project, load_repository
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -92,9 +90,6 @@ def guarded(func):
             return func(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except TemplateProblem as exc:
-            click.echo(f"错误:{exc}", err=True)
-            sys.exit(2)
         except SetupError as exc:
             for f in exc.findings:
                 click.echo(f.as_text(), err=True)
@@ -188,6 +183,9 @@ def status(opts: Options, today: dt.date | None) -> None:
 @guarded
 def build(opts: Options, jobs: int | None, force: bool) -> None:
     """生成全部文书到 build/ 目录(只重新生成有变化的)。"""
+    from .building import build as run_build  # rendering libraries load only when building
+    from .render.docx import TemplateProblem
+
     root = opts.repository_root()
     repo = load_repository(root)
     if repo.errors:
@@ -195,18 +193,24 @@ def build(opts: Options, jobs: int | None, force: bool) -> None:
         click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
         sys.exit(1)
     jobs = jobs or os.cpu_count() or 1
-    waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
-    if opts.console.is_terminal and opts.verbosity >= 0:
-        with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=opts.console, transient=True) as bar:
-            task = bar.add_task("build", total=None)
-            report = run_build(repo, jobs=jobs, force=force, on_wait=waiting,
-                               progress=lambda done, total: bar.update(task, completed=done, total=total))
-    else:
-        report = run_build(repo, jobs=jobs, force=force, on_wait=waiting)
+    try:
+        report = _build_with_progress(opts, run_build, repo, jobs, force)
+    except TemplateProblem as exc:
+        raise SetupError(str(exc)) from exc
     if opts.verbosity > 0:
         for path in report.written:
             click.echo(f"生成 build/{path}")
         for path in report.removed:
             click.echo(f"删除 build/{path}")
     opts.say(report.line())
+
+
+def _build_with_progress(opts: Options, run_build, repo, jobs: int, force: bool):
+    waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
+    if opts.console.is_terminal and opts.verbosity >= 0:
+        with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=opts.console, transient=True) as bar:
+            task = bar.add_task("build", total=None)
+            return run_build(repo, jobs=jobs, force=force, on_wait=waiting,
+                             progress=lambda done, total: bar.update(task, completed=done, total=total))
+    return run_build(repo, jobs=jobs, force=force, on_wait=waiting)

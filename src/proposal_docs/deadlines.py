@@ -44,6 +44,7 @@ class WorkdayCalendar:
     """China's working days; years not yet published fall back to Monday–Friday and are noted."""
 
     unknown_years: set[int] = field(default_factory=set)
+    _sums: dict[tuple[dt.date, int], dt.date] = field(default_factory=dict)  # most cases share dates
 
     def is_workday(self, day: dt.date) -> bool:
         try:
@@ -54,11 +55,14 @@ class WorkdayCalendar:
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The date on which the count-th working day after start falls."""
-        day = start
-        while count > 0:
-            day += dt.timedelta(days=1)
-            count -= self.is_workday(day)
-        return day
+        key = (start, count)
+        if key not in self._sums:
+            day = start
+            while count > 0:
+                day += dt.timedelta(days=1)
+                count -= self.is_workday(day)
+            self._sums[key] = day
+        return self._sums[key]
 
 
 def add(duration: Duration, start: dt.date, calendar: WorkdayCalendar) -> dt.date:
@@ -113,7 +117,7 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
     """Everything a deadline says about one valid case on a given day."""
     d = deadlines_of(case, project, calendar)
     found: list[Finding] = []
-    what = "会办意见" if case.role is Role.co else "答复"
+    what, verb = ("会办意见", "提交会办意见") if case.role is Role.co else ("答复", "答复")
     due_at = ("extension", "due") if case.extension else ("due",) if case.due else ("assigned",)
 
     if case.extension and case.extension.due > d.max_due:
@@ -125,7 +129,7 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
         if days_left < 0:
             line, column = source.position(due_at)
             found.append(Finding(source.path, line, column, "reply", "error", "overdue",
-                                 f"已超过{what}期限 {_chinese_date(d.due)} {-days_left} 天,仍未{what}"))
+                                 f"已超过{what}期限 {_chinese_date(d.due)} {-days_left} 天,仍未{verb}"))
         elif days_left <= d.warn_days:
             line, column = source.position(due_at)
             found.append(Finding(source.path, line, column, "reply", "warning", "due-soon",
