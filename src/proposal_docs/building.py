@@ -173,6 +173,8 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False,
     build_dir = repo.root / BUILD_DIR
     report = BuildReport()
     with build_lock(build_dir, on_wait):
+        for stale in build_dir.rglob(".tmp-*"):  # left behind by a build that was killed
+            stale.unlink(missing_ok=True)
         old = {} if force else read_manifest(build_dir)
         hasher = Hasher(repo.root)
         wanted = plan(repo)

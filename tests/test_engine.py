@@ -1,0 +1,132 @@
+"""The build engine: incremental, atomic under kill -9, safe when two builds run at once."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import PROJECT_ROOT, edit, run
+from proposal_docs.sample import generate
+
+
+def written(result) -> set[str]:
+    return {line.split("build/", 1)[1] for line in result.output.splitlines() if line.startswith("生成 build/")}
+
+
+def removed(result) -> set[str]:
+    return {line.split("build/", 1)[1] for line in result.output.splitlines() if line.startswith("删除 build/")}
+
+
+def snapshot(build: Path) -> dict[str, bytes]:
+    return {p.relative_to(build).as_posix(): p.read_bytes() for p in sorted(build.rglob("*.docx"))}
+
+
+AGGREGATES_CPPCC = {"2024/归档文件目录-政协提案.docx", "2024/办理工作总结-政协提案.docx"}
+
+
+def test_noop_rebuild_renders_nothing(example):
+    first = run(example, "-v", "build")
+    assert len(written(first)) == 23
+    again = run(example, "-v", "build")
+    assert written(again) == set() and "未变 23 个" in again.output
+
+
+def test_edit_one_case_rebuilds_its_documents_and_its_year_aggregates(example):
+    run(example, "build")
+    edit(example / "cases/2024/p009.yaml", "约120家", "约130家")
+    result = run(example, "-v", "build")
+    assert written(result) == {"2024/答复函/提案第009号-关于小型服装加工厂发展的建议.docx",
+                               "2024/征询意见表/提案第009号-关于小型服装加工厂发展的建议.docx"} | AGGREGATES_CPPCC
+
+
+def test_edit_a_template_rebuilds_exactly_its_documents(example):
+    run(example, "build")
+    template = example / "templates/co_opinion.docx"
+    doc = Document(template)
+    doc.add_paragraph("(此件公开发布)")
+    doc.save(template)
+    result = run(example, "-v", "build")
+    assert written(result) == {p for p in snapshot(example / "build") if "/会办意见/" in p}
+    assert len(written(result)) == 5
+
+
+def test_deleted_case_loses_its_documents(example):
+    run(example, "build")
+    (example / "cases/2024/p016.yaml").unlink()
+    result = run(example, "-v", "build")
+    assert removed(result) == {"2024/会办意见/提案第016号-关于加大对科技型中小企业融资支持力度的建议.docx"}
+    assert written(result) == AGGREGATES_CPPCC
+    assert not list((example / "build").rglob("*016号*"))
+
+
+def test_renamed_title_replaces_the_file(example):
+    run(example, "build")
+    edit(example / "cases/2024/p057.yaml", "title: 关于加强工业园区用电保障的建议", "title: 关于保障工业园区用电的建议")
+    result = run(example, "-v", "build")
+    assert removed(result) == {"2024/会办意见/提案第057号-关于加强工业园区用电保障的建议.docx"}
+    assert "2024/会办意见/提案第057号-关于保障工业园区用电的建议.docx" in written(result)
+
+
+def test_a_damaged_output_is_repaired(example):
+    run(example, "build")
+    target = next((example / "build/2024/答复函").glob("*007*"))
+    good = target.read_bytes()
+    target.write_bytes(b"broken")
+    result = run(example, "-v", "build")
+    assert written(result) == {target.relative_to(example / "build").as_posix()}
+    assert target.read_bytes() == good
+
+
+def test_force_renders_everything(example):
+    run(example, "build")
+    assert len(written(run(example, "-v", "build", "--force"))) == 23
+
+
+def _cli(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "proposal_docs", "--root", str(root), *args]
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """300 generated cases, and the documents a clean build makes of them."""
+    root = generate(tmp_path_factory.mktemp("big") / "repo", 300, PROJECT_ROOT)
+    subprocess.run(_cli(root, "build", "--jobs", "2"), check=True, capture_output=True)
+    clean = snapshot(root / "build")
+    subprocess.run(["rm", "-rf", str(root / "build")], check=True)
+    return root, clean
+
+
+def test_kill_9_at_random_moments_then_rebuild_equals_a_clean_build(big):
+    root, clean = big
+    rng = random.Random(7)
+    for _ in range(4):
+        process = subprocess.Popen(_cli(root, "build", "--jobs", "2", "--force"), start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 1.2))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for path in (root / "build").rglob("*.docx"):
+            assert zipfile.is_zipfile(path)  # only whole files, never half-written ones under the real name
+    subprocess.run(_cli(root, "build"), check=True, capture_output=True)
+    assert snapshot(root / "build") == clean
+    assert not list((root / "build").rglob(".tmp-*"))
+
+
+def test_two_builds_at_once_do_not_interleave(big):
+    root, clean = big
+    subprocess.run(["rm", "-rf", str(root / "build")], check=True)
+    first = subprocess.Popen(_cli(root, "build", "--jobs", "1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.3)
+    second = subprocess.run(_cli(root, "build", "--jobs", "1"), capture_output=True, text=True)
+    out, err = first.communicate()
+    assert first.returncode == 0 and second.returncode == 0
+    assert "另一个构建正在进行" in second.stderr
+    assert "生成 0 个文件" in second.stdout  # it waited, then found everything done
+    assert snapshot(root / "build") == clean
