@@ -25,7 +25,7 @@ def removed(result) -> set[str]:
 
 
 def snapshot(build: Path) -> dict[str, bytes]:
-    return {p.relative_to(build).as_posix(): p.read_bytes() for p in sorted(build.rglob("*.docx"))}
+    return {p.relative_to(build).as_posix(): p.read_bytes() for p in sorted(build.rglob("[!.]*.docx"))}
 
 
 AGGREGATES_CPPCC = {"2024/归档文件目录-政协提案.docx", "2024/办理工作总结-政协提案.docx"}
@@ -112,7 +112,7 @@ def test_kill_9_at_random_moments_then_rebuild_equals_a_clean_build(big):
         time.sleep(rng.uniform(0.3, 1.2))
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        for path in (root / "build").rglob("*.docx"):
+        for path in (root / "build").rglob("[!.]*.docx"):
             assert zipfile.is_zipfile(path)  # only whole files, never half-written ones under the real name
     subprocess.run(_cli(root, "build"), check=True, capture_output=True)
     assert snapshot(root / "build") == clean
@@ -130,3 +130,20 @@ def test_two_builds_at_once_do_not_interleave(big):
     assert "另一个构建正在进行" in second.stderr
     assert "生成 0 个文件" in second.stdout  # it waited, then found everything done
     assert snapshot(root / "build") == clean
+
+
+def test_noop_stops_early_and_a_touched_file_is_compared_by_content(example):
+    run(example, "build")
+    assert "输入均未改动" in run(example, "build").output
+    case = example / "cases/2024/p041.yaml"
+    os.utime(case, ns=(case.stat().st_atime_ns, case.stat().st_mtime_ns + 5_000_000_000))  # like a git checkout
+    result = run(example, "-v", "build")
+    assert "输入均未改动" not in result.output and written(result) == set()
+    assert "输入均未改动" in run(example, "build").output  # the new times are recorded
+
+
+def test_a_deleted_output_defeats_the_early_stop(example):
+    run(example, "build")
+    target = next((example / "build/2024/会办意见").glob("*041*"))
+    target.unlink()
+    assert written(run(example, "-v", "build")) == {target.relative_to(example / "build").as_posix()}

@@ -28,9 +28,9 @@ from .render.contexts import context_for
 from .render.docx import PreparedTemplate
 from .render.filters import make_environment
 from .repository import Repository
+from .stamp import MANIFEST, Snapshot
 
 BUILD_DIR = "build"
-MANIFEST = ".manifest.json"
 LOCK = ".lock"
 MANIFEST_VERSION = 1
 
@@ -115,8 +115,10 @@ def read_manifest(build_dir: Path) -> dict[str, dict]:
     return {}
 
 
-def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
-    data = {"version": MANIFEST_VERSION, "outputs": dict(sorted(outputs.items()))}
+def write_manifest(build_dir: Path, outputs: dict[str, dict], inputs: Snapshot | None) -> None:
+    """inputs: the input files as they were when the build started; None when it did not finish."""
+    data = {"version": MANIFEST_VERSION, "package": __version__, "inputs": inputs,
+            "outputs": dict(sorted(outputs.items()))}
     atomic_write(build_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
@@ -165,10 +167,14 @@ def render_all(repo: Repository, outputs: list[Output], jobs: int,
             progress(len(results))
 
 
-def build(repo: Repository, *, jobs: int = 1, force: bool = False,
+def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snapshot | None = None,
           progress: Callable[[int, int], None] | None = None,
           on_wait: Callable[[], None] | None = None) -> BuildReport:
-    """Render every output whose inputs changed into build/; the repository must be valid."""
+    """Render every output whose inputs changed into build/; the repository must be valid.
+
+    inputs is the snapshot of the input files taken before the repository was loaded; it is
+    recorded only when the build completes, so the next no-op build can stop early.
+    """
     started = time.perf_counter()
     build_dir = repo.root / BUILD_DIR
     report = BuildReport()
@@ -192,18 +198,20 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False,
             if progress:
                 progress(done, len(todo))
 
+        complete = False
         try:
             for path, data in render_all(repo, todo, jobs, advance):
                 atomic_write(build_dir / path, data)
                 manifest[path] = _record(build_dir / path, prints[path], data)
                 report.written.append(path)
+            complete = True
         finally:
             # even a failed build records what it finished, so the next one does not redo it
             for path in set(old) - set(prints):
                 (build_dir / path).unlink(missing_ok=True)
                 report.removed.append(path)
                 _prune_empty(build_dir / path, build_dir)
-            write_manifest(build_dir, manifest)
+            write_manifest(build_dir, manifest, inputs if complete else None)
     report.seconds = time.perf_counter() - started
     return report
 

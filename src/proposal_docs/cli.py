@@ -23,6 +23,7 @@ from .commands.status import describe, status as run_status
 from .deadlines import today as bureau_today
 from .findings import Finding, summary_line, to_github, to_json
 from .repository import SetupError, find_root, load_project, load_repository
+from .stamp import is_up_to_date, snapshot_inputs
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -187,6 +188,11 @@ def build(opts: Options, jobs: int | None, force: bool) -> None:
     from .render.docx import TemplateProblem
 
     root = opts.repository_root()
+    inputs = snapshot_inputs(root)  # before reading: an edit during the build is seen next time
+    unchanged = None if force else is_up_to_date(root / "build", inputs)
+    if unchanged is not None:
+        opts.say(f"生成 0 个文件,未变 {unchanged:,} 个,删除 0 个(输入均未改动)")
+        return
     repo = load_repository(root)
     if repo.errors:
         print_findings(opts, repo.errors, "text")
@@ -194,7 +200,7 @@ def build(opts: Options, jobs: int | None, force: bool) -> None:
         sys.exit(1)
     jobs = jobs or os.cpu_count() or 1
     try:
-        report = _build_with_progress(opts, run_build, repo, jobs, force)
+        report = _build_with_progress(opts, run_build, repo, jobs, force, inputs)
     except TemplateProblem as exc:
         raise SetupError(str(exc)) from exc
     if opts.verbosity > 0:
@@ -205,12 +211,12 @@ def build(opts: Options, jobs: int | None, force: bool) -> None:
     opts.say(report.line())
 
 
-def _build_with_progress(opts: Options, run_build, repo, jobs: int, force: bool):
+def _build_with_progress(opts: Options, run_build, repo, jobs: int, force: bool, inputs):
     waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
     if opts.console.is_terminal and opts.verbosity >= 0:
         with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=opts.console, transient=True) as bar:
             task = bar.add_task("build", total=None)
-            return run_build(repo, jobs=jobs, force=force, on_wait=waiting,
+            return run_build(repo, jobs=jobs, force=force, inputs=inputs, on_wait=waiting,
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
-    return run_build(repo, jobs=jobs, force=force, on_wait=waiting)
+    return run_build(repo, jobs=jobs, force=force, inputs=inputs, on_wait=waiting)

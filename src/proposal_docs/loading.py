@@ -143,9 +143,10 @@ def _yaml_error(rel: str, exc: yaml.YAMLError, text: str) -> Finding:
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars, recording marks."""
 
-    def __init__(self, rel: str):
+    def __init__(self, rel: str, may_have_tags: bool):
         self.source = Source(rel)
         self.seen: set[int] = set()
+        self.may_have_tags = may_have_tags  # without a "!" in the text no node can carry a tag
 
     def fail(self, node: yaml.Node, message: str, code: str, path: FieldPath) -> LoadError:
         mark = node.start_mark
@@ -187,10 +188,13 @@ class _Builder:
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
-        plain = node.style is None or node.style == ""
-        expected = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if plain else _STR_TAG
-        if node.tag != expected:
-            raise self.fail(node, f"不支持 YAML 标签 {node.tag}:请直接写值", "yaml-tag", path)
+        if self.may_have_tags:
+            plain = node.style is None or node.style == ""
+            expected = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if plain else _STR_TAG
+            if node.tag != expected:
+                raise self.fail(node, f"不支持 YAML 标签 {node.tag}:请直接写值", "yaml-tag", path)
+        if node.tag == _STR_TAG:
+            return node.value
         try:
             return _scalar_maker.construct_object(node)
         except ValueError as exc:
@@ -209,7 +213,7 @@ def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise LoadError(_yaml_error(rel, exc, text)) from exc
-    builder = _Builder(rel)
+    builder = _Builder(rel, may_have_tags="!" in text)
     if node is None:
         return None, builder.source
     return builder.build(node, ()), builder.source

@@ -1,0 +1,100 @@
+"""`make bench`: how fast is a build, measured against the loop a user would write, in one run.
+
+Generates N cases (default 1,000) in a temporary repository, then times, each in a fresh process:
+the naive docxtpl loop (DocxTemplate(path), render, save per document, sequential, same contexts),
+a full build, a no-op rebuild, a one-case edit, and `check`. Prints seconds, ratios and peak
+memory. Ratios, not seconds, are what to compare between machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command and all its workers, in a fresh process."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+    )
+    out = subprocess.run([PYTHON, "-c", probe, *command], capture_output=True, text=True, check=True).stdout.split()
+    if out[2] not in ("0", "1"):
+        raise SystemExit(f"command failed ({out[2]}): {' '.join(command)}")
+    return float(out[0]), int(out[1]) / 1024
+
+
+def naive_loop(root: Path, out: Path) -> None:
+    """What a user would write with docxtpl alone: one DocxTemplate per document."""
+    from docxtpl import DocxTemplate
+
+    from proposal_docs.plan import plan
+    from proposal_docs.render.contexts import context_for
+    from proposal_docs.render.filters import make_environment
+    from proposal_docs.repository import load_repository
+
+    repo = load_repository(root)
+    env = make_environment()
+    cases = {item.rel: item for item in repo.all_cases()}
+    for output in plan(repo):
+        rendered = context_for(repo, output, cases)
+        template = DocxTemplate(root / "templates" / f"{output.template}.docx")
+        template.render(rendered.context, env, autoescape=True)
+        target = out / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        template.save(target)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--cases", type=int, default=int(os.environ.get("BENCH_CASES", 1000)))
+    parser.add_argument("--naive", nargs=2, metavar=("ROOT", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.naive:
+        naive_loop(Path(args.naive[0]), Path(args.naive[1]))
+        return
+
+    from proposal_docs.sample import generate
+
+    console = Console()
+    with tempfile.TemporaryDirectory(prefix="proposal-docs-bench-") as tmp:
+        repo = generate(Path(tmp) / "repo", args.cases, ROOT)
+        cli = [PYTHON, "-m", "proposal_docs", "--root", str(repo)]
+        console.print(f"{args.cases:,} 件案件,{os.cpu_count()} 核,Python {sys.version.split()[0]}")
+        rows = []
+        rows.append(("朴素循环 naive docxtpl loop", *measure([PYTHON, __file__, "--naive", str(repo), tmp + "/naive"])))
+        rows.append(("完整构建 full build", *measure([*cli, "build", "--force"])))
+        rows.append(("无变化重建 no-op rebuild", *measure([*cli, "build"])))
+        case = repo / "cases/2024/c00001.yaml"
+        case.write_text(case.read_text(encoding="utf-8").replace("开展了专题调研", "开展了深入调研"), encoding="utf-8")
+        rows.append(("修改一件 one-case edit", *measure([*cli, "build"])))
+        rows.append(("检查 check", *measure([*cli, "check", "--today", "2024-12-31"])))
+        documents = sum(1 for _ in (repo / "build").rglob("*.docx"))
+
+    naive, full = rows[0][1], rows[1][1]
+    table = Table(title=f"make bench:{documents:,} 个文件")
+    for header in ("步骤", "秒", "相对朴素循环", "相对完整构建", "峰值内存 MB"):
+        table.add_column(header, justify="right" if header != "步骤" else "left")
+    for name, seconds, peak in rows:
+        table.add_row(name, f"{seconds:.2f}", f"{naive / seconds:.1f}×", f"{seconds / full * 100:.1f}%", f"{peak:.0f}")
+    console.print(table)
+    console.print(f"目标:完整构建 ≥ 10× 朴素循环(实测 {naive / full:.1f}×);无变化重建 ≤ 2%(实测 "
+                  f"{rows[2][1] / full * 100:.1f}%);修改一件 ≤ 5%(实测 {rows[3][1] / full * 100:.1f}%);"
+                  f"check ≤ 1 秒(实测 {rows[4][1]:.2f});峰值内存 ≤ 500 MB(实测 {max(r[2] for r in rows):.0f})")
+
+
+if __name__ == "__main__":
+    main()
