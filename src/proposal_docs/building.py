@@ -13,8 +13,6 @@ import fcntl
 import hashlib
 import json
 import multiprocessing
-import os
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -23,6 +21,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
+from .files import atomic_write
+from .layout import BUILD_DIR
 from .plan import TEMPLATES, Output, inputs_of, plan
 from .render.contexts import context_for
 from .render.docx import PreparedTemplate
@@ -30,7 +30,6 @@ from .render.filters import make_environment
 from .repository import Repository
 from .stamp import MANIFEST, Snapshot
 
-BUILD_DIR = "build"
 LOCK = ".lock"
 MANIFEST_VERSION = 1
 
@@ -51,30 +50,16 @@ class BuildReport:
                 f"用时 {self.seconds:.1f} 秒")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 class Hasher:
-    """Content hashes of input files, each file read once per build."""
+    """Content hashes of input files: those the repository already read, then templates, once each."""
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.cache: dict[str, str] = {}
+    def __init__(self, repo: Repository):
+        self.root = repo.root
+        self.cache: dict[str, str] = dict(repo.digests)
 
     def __call__(self, rel: str) -> str:
         if rel not in self.cache:
@@ -182,7 +167,8 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         for stale in build_dir.rglob(".tmp-*"):  # left behind by a build that was killed
             stale.unlink(missing_ok=True)
         old = {} if force else read_manifest(build_dir)
-        hasher = Hasher(repo.root)
+        repo.save_parse_cache()
+        hasher = Hasher(repo)
         wanted = plan(repo)
         prints = {o.path: fingerprint(o, repo, hasher) for o in wanted}
         todo = [o for o in wanted if old.get(o.path, {}).get("fingerprint") != prints[o.path]

@@ -1,7 +1,8 @@
 """The `proposal-docs` command line: parse options, call one library function, print, exit.
 
 Exit codes (DESIGN.md): 0 ok, 1 invalid input or a deadline missed, 2 usage or setup error.
-No input produces a traceback unless --debug is given.
+No input produces a traceback unless --debug is given. Library modules are imported inside the
+commands, so that `build` with nothing to do answers before pydantic or docx are even loaded.
 """
 
 from __future__ import annotations
@@ -13,40 +14,42 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from . import __version__
-from .commands.check import check as run_check
-from .commands.status import describe, status as run_status
-from .deadlines import today as bureau_today
-from .findings import Finding, summary_line, to_github, to_json
-from .repository import SetupError, find_root, load_project, load_repository
-from .stamp import is_up_to_date, snapshot_inputs
+from .layout import BUILD_DIR, PROJECT_FILE, SetupError, find_root
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+TODAY_HELP = "按哪一天检查期限(默认:环境变量 PROPOSAL_DOCS_TODAY,否则本单位时区的今天)"
 
 
 class Options:
+    """What the group's options say, shared by every command."""
+
     def __init__(self, root: Path | None, debug: bool, verbosity: int):
         self.root = root
         self.debug = debug
         self.verbosity = verbosity
-        self.console = Console(highlight=False, soft_wrap=True)
-        self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._console = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False, soft_wrap=True)
+        return self._console
 
     def repository_root(self) -> Path:
-        if self.root is not None:
-            root = self.root.resolve()
-            if not (root / "proposal-docs.yaml").is_file():
-                raise SetupError(f"{root} 中没有 proposal-docs.yaml")
-            return root
-        return find_root(Path.cwd())
+        if self.root is None:
+            return find_root(Path.cwd())
+        root = self.root.resolve()
+        if not (root / PROJECT_FILE).is_file():
+            raise SetupError(f"{root} 中没有 {PROJECT_FILE}")
+        return root
 
     def say(self, text: str) -> None:
         if self.verbosity >= 0:
-            self.console.print(text, markup=False)
+            click.echo(text)
 
 
 class DateType(click.ParamType):
@@ -61,39 +64,19 @@ class DateType(click.ParamType):
             self.fail(f"日期应写作 YYYY-MM-DD,实际为“{value}”", param, ctx)
 
 
-def print_findings(opts: Options, findings: list[Finding], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(to_json(findings))
-        return
-    if fmt == "github":
-        if findings:
-            click.echo(to_github(findings))
-        return
-    if opts.console.is_terminal and findings:
-        table = Table(show_lines=False)
-        for header in ("位置", "字段", "级别", "说明"):
-            table.add_column(header)
-        for f in findings:
-            table.add_row(f.location(), f.field, "[red]错误[/]" if f.is_error else "[yellow]警告[/]", f.message)
-        opts.console.print(table)
-    else:
-        for f in findings:
-            click.echo(f.as_text())
-
-
 def guarded(func):
     """Turn every failure into a Chinese message and an exit code; tracebacks only with --debug."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        opts: Options = click.get_current_context().find_object(Options)
+        opts: Options | None = click.get_current_context().find_object(Options)
         try:
             return func(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except SetupError as exc:
-            for f in exc.findings:
-                click.echo(f.as_text(), err=True)
+            for finding in exc.findings:
+                click.echo(finding.as_text(), err=True)
             click.echo(f"错误:{exc}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
@@ -110,9 +93,12 @@ def guarded(func):
 
 
 def resolve_today(root: Path, given: dt.date | None) -> dt.date:
+    from .deadlines import today
+    from .repository import load_project
+
     project, _ = load_project(root)
     try:
-        return bureau_today(project.timezone, given)
+        return today(project.timezone, given)
     except ValueError as exc:
         raise SetupError(str(exc)) from exc
 
@@ -121,15 +107,12 @@ def resolve_today(root: Path, given: dt.date | None) -> dt.date:
 @click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="文档仓库目录(默认:向上查找 proposal-docs.yaml)")
 @click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈")
-@click.option("-v", "--verbose", count=True, help="输出更多信息")
+@click.option("-v", "--verbose", count=True, help="输出更多信息(如逐个列出生成的文件)")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, debug: bool, verbose: int, quiet: bool) -> None:
     """政协委员提案、人大代表建议办理文档工具。"""
     ctx.obj = Options(root, debug, -1 if quiet else verbose)
-
-
-TODAY_HELP = "按哪一天检查期限(默认:环境变量 PROPOSAL_DOCS_TODAY,否则本单位时区的今天)"
 
 
 @main.command()
@@ -140,11 +123,15 @@ TODAY_HELP = "按哪一天检查期限(默认:环境变量 PROPOSAL_DOCS_TODAY,�
 @guarded
 def check(opts: Options, today: dt.date | None, fmt: str) -> None:
     """校验全部案件文件并检查办理期限。"""
+    from .commands.check import check as run_check
+    from .findings import summary_line
+    from .output import print_findings
+
     root = opts.repository_root()
     result = run_check(root, resolve_today(root, today))
-    print_findings(opts, result.findings, fmt)
-    if fmt == "text" and opts.verbosity >= 0:
-        click.echo(summary_line(result.findings, result.repo.files_read))
+    print_findings(opts.console, result.findings, fmt)
+    if fmt == "text":
+        opts.say(summary_line(result.findings, result.repo.files_read))
     sys.exit(1 if result.failed else 0)
 
 
@@ -154,25 +141,14 @@ def check(opts: Options, today: dt.date | None, fmt: str) -> None:
 @guarded
 def status(opts: Options, today: dt.date | None) -> None:
     """列出未办结案件的期限和剩余天数,以及未编文号的答复。"""
+    from .commands.status import status as run_status
+    from .output import print_status
+    from .repository import load_repository
+
     root = opts.repository_root()
     on = resolve_today(root, today)
     repo = load_repository(root)
-    report = run_status(repo, on)
-    table = Table(title=f"未办结案件({on.isoformat()})")
-    for header in ("期限", "剩余天数", "状态", "案件", "案由", "文件"):
-        table.add_column(header)
-    for row in report.open_rows:
-        days = f"{row.days_left}" if row.days_left >= 0 else f"超期 {-row.days_left}"
-        table.add_row(row.due.isoformat(), days, row.state_label, describe(row.item), row.item.case.title, row.item.rel)
-    opts.console.print(table)
-    if report.unnumbered:
-        numbers = Table(title="已答复但未编文号")
-        for header in ("答复日期", "案件", "文件"):
-            numbers.add_column(header)
-        for item in report.unnumbered:
-            numbers.add_row(item.case.reply.date.isoformat(), describe(item), item.rel)
-        opts.console.print(numbers)
-    opts.console.print("  ".join(f"{k} {v}" for k, v in report.totals.items()), markup=False)
+    print_status(opts.console, run_status(repo, on), on)
     if repo.errors:
         click.echo(f"注意:有 {len(repo.errors)} 个错误的文件未列入,请运行 proposal-docs check。", err=True)
 
@@ -184,23 +160,38 @@ def status(opts: Options, today: dt.date | None) -> None:
 @guarded
 def build(opts: Options, jobs: int | None, force: bool) -> None:
     """生成全部文书到 build/ 目录(只重新生成有变化的)。"""
-    from .building import build as run_build  # rendering libraries load only when building
-    from .render.docx import TemplateProblem
+    from .stamp import is_up_to_date, snapshot_inputs
 
     root = opts.repository_root()
-    inputs = snapshot_inputs(root)  # before reading: an edit during the build is seen next time
-    unchanged = None if force else is_up_to_date(root / "build", inputs)
+    inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
+    unchanged = None if force else is_up_to_date(root / BUILD_DIR, inputs)
     if unchanged is not None:
         opts.say(f"生成 0 个文件,未变 {unchanged:,} 个,删除 0 个(输入均未改动)")
         return
-    repo = load_repository(root)
+
+    from .building import build as run_build
+    from .output import print_findings
+    from .render.docx import TemplateProblem
+    from .repository import load_repository
+
+    repo = load_repository(root, cache_file=root / BUILD_DIR / ".cache" / "parsed.pickle")
     if repo.errors:
-        print_findings(opts, repo.errors, "text")
+        print_findings(opts.console, repo.errors, "text")
         click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
         sys.exit(1)
-    jobs = jobs or os.cpu_count() or 1
+    waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
+    options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting)
     try:
-        report = _build_with_progress(opts, run_build, repo, jobs, force, inputs)
+        if opts.console.is_terminal and opts.verbosity >= 0:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                          console=opts.console, transient=True) as bar:
+                task = bar.add_task("build", total=None)
+                report = run_build(repo, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                   **options)
+        else:
+            report = run_build(repo, **options)
     except TemplateProblem as exc:
         raise SetupError(str(exc)) from exc
     if opts.verbosity > 0:
@@ -209,14 +200,3 @@ def build(opts: Options, jobs: int | None, force: bool) -> None:
         for path in report.removed:
             click.echo(f"删除 build/{path}")
     opts.say(report.line())
-
-
-def _build_with_progress(opts: Options, run_build, repo, jobs: int, force: bool, inputs):
-    waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
-    if opts.console.is_terminal and opts.verbosity >= 0:
-        with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=opts.console, transient=True) as bar:
-            task = bar.add_task("build", total=None)
-            return run_build(repo, jobs=jobs, force=force, inputs=inputs, on_wait=waiting,
-                             progress=lambda done, total: bar.update(task, completed=done, total=total))
-    return run_build(repo, jobs=jobs, force=force, inputs=inputs, on_wait=waiting)

@@ -79,16 +79,23 @@ def dotted(path: FieldPath) -> str:
 # --- text --------------------------------------------------------------------------------------
 
 
-def read_text(path: Path, rel: str) -> str:
-    """Read a UTF-8 file (BOM and CRLF accepted); any other encoding is a clear error."""
+def read_bytes(path: Path, rel: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
                                     f"文件过大({size:,} 字节),单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件:{exc.strerror}")) from exc
+
+
+def read_text(path: Path, rel: str) -> str:
+    return decode(read_bytes(path, rel), rel)
+
+
+def decode(raw: bytes, rel: str) -> str:
+    """UTF-8 with or without BOM (CRLF is fine too); any other encoding is a clear error."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -217,10 +224,6 @@ def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
     if node is None:
         return None, builder.source
     return builder.build(node, ()), builder.source
-
-
-def load_yaml(path: Path, rel: str) -> tuple[Any, Source]:
-    return parse_yaml(read_text(path, rel), rel)
 
 
 # --- validation --------------------------------------------------------------------------------

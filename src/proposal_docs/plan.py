@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from .models import Body, Case, Role
-from .repository import PROJECT_FILE, Repository
+from .layout import PROJECT_FILE
+from .repository import Repository
 
 KIND_WORD = {Body.cppcc: "提案", Body.npc: "建议"}
 BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}

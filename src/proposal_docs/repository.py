@@ -7,26 +7,18 @@ holding the valid models and every finding. Nothing here knows about dates relat
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import __version__
+from .cache import ParseCache
 from .findings import Finding, sort_findings
-from .loading import LoadError, Source, load_yaml, validate
+from .layout import PROJECT_FILE, YEAR_FILE, SetupError
+from .loading import LoadError, Source, decode, parse_yaml, read_bytes, validate
 from .models import Case, Project, YearFile
 from .rules import case_rules, repository_rules
-
-PROJECT_FILE = "proposal-docs.yaml"
-YEAR_FILE = "year.yaml"
-
-
-class SetupError(Exception):
-    """The repository itself cannot be used (no or invalid project file): exit code 2."""
-
-    def __init__(self, message: str, findings: list[Finding] | None = None):
-        super().__init__(message)
-        self.findings = findings or []
-
 
 @dataclass
 class CaseFile:
@@ -55,6 +47,12 @@ class Repository:
     years: dict[int, Year]
     findings: list[Finding]
     files_read: int
+    digests: dict[str, str] = field(default_factory=dict)  # sha256 of every file read, by path
+    parse_cache: ParseCache | None = None
+
+    def save_parse_cache(self) -> None:
+        if self.parse_cache is not None:
+            self.parse_cache.save(keep=set(self.digests))
 
     def all_cases(self) -> Iterator[CaseFile]:
         for year in self.years.values():
@@ -65,34 +63,48 @@ class Repository:
         return [f for f in self.findings if f.is_error]
 
 
-def find_root(start: Path) -> Path:
-    """The nearest folder up the tree that holds proposal-docs.yaml."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / PROJECT_FILE).is_file():
-            return folder
-    raise SetupError(f"在 {start} 及其上级目录中找不到 {PROJECT_FILE}:请在文档仓库内运行,或用 --root 指定")
-
-
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _load(path: Path, root: Path, model, findings: list[Finding], context: dict | None = None):
-    rel = _rel(root, path)
-    try:
-        data, source = load_yaml(path, rel)
-    except LoadError as exc:
-        findings.append(exc.finding)
-        return None, Source(rel)
-    result, problems = validate(model, data, source, context)
-    findings.extend(problems)
-    return result, source
+class _Reader:
+    """Reads, parses and validates files, remembering each one's content hash."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache: ParseCache | None = None
+        self.digests: dict[str, str] = {}
+
+    def load(self, path: Path, model, findings: list[Finding], context: dict | None = None):
+        rel = _rel(self.root, path)
+        try:
+            raw = read_bytes(path, rel)
+        except LoadError as exc:
+            findings.append(exc.finding)
+            return None, Source(rel)
+        digest = self.digests[rel] = hashlib.sha256(raw).hexdigest()
+        cached = self.cache.get(rel, digest) if self.cache else None
+        if cached is None:
+            cached = self._parse(raw, rel, model, context)
+            if self.cache:
+                self.cache.put(rel, digest, cached)
+        result, source, problems = cached
+        findings.extend(problems)
+        return result, source
+
+    @staticmethod
+    def _parse(raw: bytes, rel: str, model, context: dict | None):
+        try:
+            data, source = parse_yaml(decode(raw, rel), rel)
+        except LoadError as exc:
+            return None, Source(rel), [exc.finding]
+        result, problems = validate(model, data, source, context)
+        return result, source, problems
 
 
-def load_project(root: Path) -> tuple[Project, Source]:
+def load_project(root: Path, reader: _Reader | None = None) -> tuple[Project, Source]:
     findings: list[Finding] = []
-    project, source = _load(root / PROJECT_FILE, root, Project, findings)
+    project, source = (reader or _Reader(root)).load(root / PROJECT_FILE, Project, findings)
     if project is None:
         raise SetupError(f"{PROJECT_FILE} 无效", findings)
     return project, source
@@ -109,8 +121,12 @@ def year_dirs(root: Path) -> list[Path]:
     return sorted(p for p in cases.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
 
 
-def load_repository(root: Path) -> Repository:
-    project, project_source = load_project(root)
+def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
+    """All files under root; with cache_file, unchanged files are taken from the last run's parse."""
+    reader = _Reader(root)
+    project, project_source = load_project(root, reader)
+    if cache_file is not None:
+        reader.cache = ParseCache(cache_file, f"{__version__}:{reader.digests[PROJECT_FILE]}")
     findings: list[Finding] = []
     years: dict[int, Year] = {}
     files_read = 1
@@ -123,7 +139,7 @@ def load_repository(root: Path) -> Repository:
                                     f"缺少年度文件 {YEAR_FILE}(会议和年度总结的信息)"))
         else:
             files_read += 1
-            year_file, source = _load(year_path, root, YearFile, findings)
+            year_file, source = reader.load(year_path, YearFile, findings)
             if year_file is not None:
                 year = Year(number, source, year_file)
                 if year_file.year != number:
@@ -131,7 +147,7 @@ def load_repository(root: Path) -> Repository:
                                                    code="year-mismatch"))
         for path in case_paths(folder):
             files_read += 1
-            case, source = _load(path, root, Case, findings, {"categories": project.categories})
+            case, source = reader.load(path, Case, findings, {"categories": project.categories})
             if case is None:
                 continue
             item = CaseFile(path, source, case)
@@ -140,7 +156,7 @@ def load_repository(root: Path) -> Repository:
                 year.cases.append(item)
         if year is not None:
             years[number] = year
-    repo = Repository(root, project, project_source, years, findings, files_read)
+    repo = Repository(root, project, project_source, years, findings, files_read, reader.digests, reader.cache)
     findings.extend(repository_rules(repo))
     repo.findings = sort_findings(findings)
     return repo

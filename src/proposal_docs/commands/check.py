@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..deadlines import WorkdayCalendar, deadline_findings
 from ..findings import Finding, sort_findings
-from ..repository import PROJECT_FILE, Repository, load_repository
+from ..layout import PROJECT_FILE
+from ..repository import Repository, load_repository
 
 
 @dataclass

@@ -1,0 +1,46 @@
+"""How results look on a terminal (rich tables) and in logs (plain lines)."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .commands.status import Status, describe
+from .findings import Finding, to_github, to_json
+
+
+def print_findings(console: Console, findings: list[Finding], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(to_json(findings))
+    elif fmt == "github":
+        if findings:
+            click.echo(to_github(findings))
+    elif console.is_terminal and findings:
+        table = Table()
+        for header in ("位置", "字段", "级别", "说明"):
+            table.add_column(header)
+        for f in findings:
+            table.add_row(f.location(), f.field, "[red]错误[/]" if f.is_error else "[yellow]警告[/]", f.message)
+        console.print(table)
+    else:
+        for f in findings:
+            click.echo(f.as_text())
+
+
+def print_status(console: Console, report: Status, on) -> None:
+    table = Table(title=f"未办结案件({on.isoformat()})")
+    for header in ("期限", "剩余天数", "状态", "案件", "案由", "文件"):
+        table.add_column(header)
+    for row in report.open_rows:
+        days = f"{row.days_left}" if row.days_left >= 0 else f"超期 {-row.days_left}"
+        table.add_row(row.due.isoformat(), days, row.state_label, describe(row.item), row.item.case.title, row.item.rel)
+    console.print(table)
+    if report.unnumbered:
+        numbers = Table(title="已答复但未编文号")
+        for header in ("答复日期", "案件", "文件"):
+            numbers.add_column(header)
+        for item in report.unnumbered:
+            numbers.add_row(item.case.reply.date.isoformat(), describe(item), item.rel)
+        console.print(numbers)
+    console.print("  ".join(f"{k} {v}" for k, v in report.totals.items()), markup=False)
