@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 from . import __version__
 from .files import atomic_write
 from .layout import BUILD_DIR
-from .plan import TEMPLATES, Output, inputs_of, plan
+from .plan import Output, inputs_of, plan
 from .render.contexts import context_for
 from .render.docx import PreparedTemplate
 from .render.filters import make_environment
@@ -113,16 +113,15 @@ _worker_repo: Repository | None = None
 _worker_templates: dict[str, PreparedTemplate] = {}
 
 
-def prepare_templates(root: Path, names=TEMPLATES) -> dict[str, PreparedTemplate]:
+def prepare_templates(root: Path, names) -> dict[str, PreparedTemplate]:
     env = make_environment()
-    return {name: PreparedTemplate(root / "templates" / f"{name}.docx", env) for name in names}
+    cache = root / BUILD_DIR / ".cache" / "templates"
+    return {name: PreparedTemplate(root / "templates" / f"{name}.docx", env, cache) for name in sorted(names)}
 
 
 def _render_batch(outputs: list[Output]) -> list[tuple[str, bytes]]:
     repo = _worker_repo
     assert repo is not None
-    if not _worker_templates:
-        _worker_templates.update(prepare_templates(repo.root))
     cases = {item.rel: item for item in repo.all_cases()}
     results = []
     for output in outputs:
@@ -138,7 +137,8 @@ def render_all(repo: Repository, outputs: list[Output], jobs: int,
     global _worker_repo
     _worker_repo = repo
     _worker_templates.clear()
-    _worker_templates.update(prepare_templates(repo.root))  # fail early on a broken template
+    # only the templates this build needs, prepared before forking: workers inherit them
+    _worker_templates.update(prepare_templates(repo.root, {o.template for o in outputs}))
     if jobs <= 1 or len(outputs) < 8 or "fork" not in multiprocessing.get_all_start_methods():
         for output in outputs:
             yield from _render_batch([output])

@@ -10,8 +10,10 @@ so the same inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
+import pickle
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,8 @@ from xml.sax.saxutils import escape
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateError, meta
 from lxml import etree
+
+from ..files import atomic_write
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE_PART = "docProps/core.xml"
@@ -40,35 +44,68 @@ def _is_templated(xml: str) -> bool:
     return "{{" in xml or "{%" in xml
 
 
-class PreparedTemplate:
-    """One .docx template, ready to render any number of documents."""
+def _patched_parts(path: Path) -> list[tuple[str, bytes | None, str | None]]:
+    """(name, raw bytes, patched Jinja source) of every part; docxtpl's patch_xml does the patching."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise TemplateProblem(f"模板 {path.name} 无法打开:不是有效的 .docx 文件({exc})") from exc
+    patcher = DocxTemplate(path)  # only its patch_xml is used; it never renders here
+    parts = []
+    with archive:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+                text = data.decode("utf-8")
+                if _is_templated(text):
+                    parts.append((info.filename, None, patcher.patch_xml(text)))
+                    continue
+            parts.append((info.filename, data, None))
+    if not any(name == "word/document.xml" for name, _, _ in parts):
+        raise TemplateProblem(f"模板 {path.name} 缺少 word/document.xml,不是 Word 文档")
+    return parts
 
-    def __init__(self, path: Path, env: Environment):
+
+class PreparedTemplate:
+    """One .docx template, ready to render any number of documents.
+
+    Patching a template means opening it with python-docx (tens of milliseconds); with cache_dir
+    the patched parts are kept by the template's content hash, so a small rebuild skips it.
+    """
+
+    def __init__(self, path: Path, env: Environment, cache_dir: Path | None = None):
         self.path = path
-        self.names: set[str] = set()
+        self.env = env
         try:
-            archive = zipfile.ZipFile(path)
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise TemplateProblem(f"模板 {path.name} 无法打开:不是有效的 .docx 文件({exc})") from exc
-        patcher = DocxTemplate(path)  # only its patch_xml is used; it never renders here
-        parts: list[_Part] = []
-        with archive:
-            for info in archive.infolist():
-                data = archive.read(info)
-                if info.filename.endswith(".xml") and info.filename.startswith("word/"):
-                    text = data.decode("utf-8")
-                    if _is_templated(text):
-                        patched = patcher.patch_xml(text)
-                        try:
-                            self.names |= meta.find_undeclared_variables(env.parse(patched))
-                            parts.append(_Part(info.filename, None, env.from_string(patched)))
-                        except TemplateError as exc:
-                            raise TemplateProblem(f"模板 {path.name} 中的标签有误:{exc}") from exc
-                        continue
-                parts.append(_Part(info.filename, data, None))
-        if not any(p.name == "word/document.xml" for p in parts):
-            raise TemplateProblem(f"模板 {path.name} 缺少 word/document.xml,不是 Word 文档")
-        self.parts = parts
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise TemplateProblem(f"模板 {path.name} 无法读取:{exc.strerror}") from exc
+        cached = cache_dir / f"{digest}.pickle" if cache_dir else None
+        try:
+            raw_parts = pickle.loads(cached.read_bytes()) if cached else None
+        except (OSError, pickle.PickleError, EOFError):
+            raw_parts = None
+        if raw_parts is None:
+            raw_parts = _patched_parts(path)
+            if cached:
+                atomic_write(cached, pickle.dumps(raw_parts, protocol=5))
+        self.sources = [source for _, _, source in raw_parts if source is not None]
+        self.parts = []
+        for name, data, source in raw_parts:
+            template = None
+            if source is not None:
+                try:
+                    template = env.from_string(source)
+                except TemplateError as exc:
+                    raise TemplateProblem(f"模板 {path.name} 中的标签有误:{exc}") from exc
+            self.parts.append(_Part(name, data, template))
+
+    def names(self) -> set[str]:
+        """Every top-level name the template uses: each must exist in its context."""
+        found: set[str] = set()
+        for source in self.sources:
+            found |= meta.find_undeclared_variables(self.env.parse(source))
+        return found
 
     def render(self, context: dict, *, title: str, date: dt.date | None) -> bytes:
         buffer = io.BytesIO()
