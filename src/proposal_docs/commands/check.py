@@ -34,6 +34,8 @@ def deadline_report(repo: Repository, today: dt.date) -> list[Finding]:
 
 
 def check(root: Path, today: dt.date) -> CheckResult:
+    from ..render.checks import template_findings  # rendering libraries load only here
+
     repo = load_repository(root)
-    findings = sort_findings(repo.findings + deadline_report(repo, today))
+    findings = sort_findings(repo.findings + deadline_report(repo, today) + template_findings(root))
     return CheckResult(repo, findings)

@@ -30,6 +30,19 @@ BODY_WORDS = {
 }
 
 
+_CASE_NAMES = {"org", "case", "session", "reply", "kind_word", "npc", "doc_number", "body"}
+
+# Every name each template may use; `check` reports any other name a template mentions.
+CONTEXT_NAMES = {
+    "reply": _CASE_NAMES | {"recipient", "cc"},
+    "co_opinion": _CASE_NAMES,
+    "feedback_form": _CASE_NAMES | {"contacted", "modes_used", "contact_modes", "satisfaction_levels", "feedback",
+                                    "return_to"},
+    "archive_index": {"fonds", "year", "retention", "unit_name", "rows", "org"},
+    "summary": {"org", "year", "stats", "body_words", "kind_word", "sections", "summary_date"},
+}
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A context plus what the document itself is called and dated (for its properties)."""

@@ -1,0 +1,68 @@
+"""Template checks for `check`: every name a template uses must exist where it is rendered.
+
+A clerk editing a template in Word makes typos (`{{ caes.title }}`, `{{ case.titel }}`); Jinja
+would only fail when the document is built. Here each template's patched source is parsed and
+every top-level name, and every attribute of a known model, is compared with what its context
+provides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from jinja2 import nodes
+
+from ..findings import Finding
+from ..models import Case, Feedback, Organisation, Reply, Session
+from ..plan import TEMPLATES
+from ..statistics import YearStatistics
+from .contexts import CONTEXT_NAMES
+from .docx import PreparedTemplate, TemplateProblem
+from .filters import make_environment
+
+MODELS = {"case": Case, "reply": Reply, "org": Organisation, "session": Session, "feedback": Feedback,
+          "stats": YearStatistics}
+
+
+def _attributes(kind) -> set[str]:
+    names = {n for n in dir(kind) if not n.startswith("_")}
+    if dataclasses.is_dataclass(kind):
+        names |= {f.name for f in dataclasses.fields(kind)}
+    return names | set(getattr(kind, "model_fields", {}))
+
+
+def _unknown_attributes(source: str, env) -> set[str]:
+    found = set()
+    for node in env.parse(source).find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name in MODELS and node.node.ctx == "load":
+            if node.attr not in _attributes(MODELS[node.node.name]):
+                found.add(f"{node.node.name}.{node.attr}")
+    return found
+
+
+def template_findings(root: Path) -> list[Finding]:
+    env = make_environment()
+    allowed_globals = set(env.globals)
+    findings = []
+    for name in TEMPLATES:
+        rel = f"templates/{name}.docx"
+        path = root / rel
+        if not path.is_file():
+            findings.append(Finding(rel, 0, 0, "", "error", "missing-template", f"缺少模板文件 {rel}"))
+            continue
+        try:
+            template = PreparedTemplate(path, env)
+        except TemplateProblem as exc:
+            findings.append(Finding(rel, 0, 0, "", "error", "bad-template", str(exc)))
+            continue
+        known = CONTEXT_NAMES[name]
+        for unknown in sorted(template.names() - known - allowed_globals):
+            findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-name",
+                                    f"模板中的“{unknown}”不存在(拼写错误?),可用:{'、'.join(sorted(known))}"))
+        for source in template.sources:
+            for unknown in sorted(_unknown_attributes(source, env)):
+                findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-field",
+                                        f"模板中的“{unknown}”不存在(拼写错误?)"))
+    return findings
+
