@@ -200,3 +200,52 @@ def build(opts: Options, jobs: int | None, force: bool) -> None:
         for path in report.removed:
             click.echo(f"删除 build/{path}")
     opts.say(report.line())
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["case", "year", "project"]), default="case", show_default=True,
+              help="哪一种文件的 schema")
+@click.option("--write", is_flag=True, help="把三种 schema 写入仓库的 schema/ 目录")
+@click.pass_obj
+@guarded
+def schema(opts: Options, kind: str, write: bool) -> None:
+    """输出 JSON Schema(供 VS Code 等编辑器提示字段和说明)。"""
+    from .commands.schema import schema_text, write_schemas
+
+    if not write:
+        click.echo(schema_text(kind), nl=False)
+        return
+    root = opts.repository_root()
+    changed = write_schemas(root)
+    for path in changed:
+        opts.say(f"已写入 {path.relative_to(root).as_posix()}")
+    if not changed:
+        opts.say("schema/ 已是最新。")
+
+
+@main.command()
+@click.option("--session", required=True, help="会议(year.yaml 中 sessions 的键),如 cppcc-13-4")
+@click.option("--title", help="案由")
+@click.option("--proposer", "proposers", multiple=True, help="提案人或代表,可重复;第一位为领衔人")
+@click.option("--role", type=click.Choice(["lead", "co", "separate"]), default="lead", show_default=True,
+              help="lead 主办 | co 会办 | separate 分办")
+@click.option("--number", type=click.IntRange(min=1), help="编号(默认:该会议下一个空号)")
+@click.option("--assigned", type=DateType(), help="交办日期(默认:今天)")
+@click.pass_obj
+@guarded
+def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ...], role: str,
+        number: int | None, assigned: dt.date | None) -> None:
+    """新建一个案件文件(带中文注释),不会覆盖已有文件。"""
+    from .commands.new import NumberTaken, new_case
+    from .repository import load_repository
+
+    root = opts.repository_root()
+    day = assigned or resolve_today(root, None)
+    try:
+        path = new_case(load_repository(root), session, day, number=number, title=title,
+                        proposers=list(proposers), role=role)
+    except (NumberTaken, FileExistsError) as exc:
+        what = f"文件已存在:{exc}" if isinstance(exc, FileExistsError) else str(exc)
+        click.echo(f"错误:{what},未写入任何文件。", err=True)
+        sys.exit(1)
+    opts.say(f"已新建 {path.relative_to(root).as_posix()}")

@@ -19,3 +19,16 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_create(path: Path, data: bytes) -> None:
+    """Like atomic_write, but never replaces an existing file: FileExistsError instead."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.link(tmp, path)  # fails when the name exists, even if created a moment ago
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Iterator
 
+from .casefile import PLACEHOLDER
 from .findings import Finding
 from .models import KIND_BODY, LABELS, Role
 
@@ -20,6 +21,9 @@ def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
     if not case.proposers and not case.proposer_org:
         yield src.finding(("proposers",), "至少写一位提案人(proposers),或写集体提案单位(proposer_org)",
                           code="no-proposer")
+    if case.title == PLACEHOLDER or PLACEHOLDER in case.proposers:
+        yield src.finding(("title",) if case.title == PLACEHOLDER else ("proposers",), "尚未填写(新建案件的占位内容)",
+                          code="placeholder", level="warning")
     if case.title.startswith("《") or case.title.endswith("》"):
         yield src.finding(("title",), "案由不要带书名号《》,生成文件时会自动加上", code="title-brackets")
     if case.role is Role.co and not case.lead_unit:
