@@ -249,3 +249,28 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
         click.echo(f"错误:{what},未写入任何文件。", err=True)
         sys.exit(1)
     opts.say(f"已新建 {path.relative_to(root).as_posix()}")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="只列出将要编写的文号,不修改文件")
+@click.pass_obj
+@guarded
+def number(opts: Options, dry_run: bool) -> None:
+    """为已答复但没有文号的案件按答复日期顺序编写下一个文号,写入案件文件。"""
+    from .commands.number import plan_numbers, write_number
+    from .output import print_findings
+    from .repository import load_repository
+
+    repo = load_repository(opts.repository_root())
+    if repo.errors:
+        print_findings(opts.console, repo.errors, "text")
+        click.echo(f"有 {len(repo.errors)} 个错误,未编写任何文号。请先修正(proposal-docs check)。", err=True)
+        sys.exit(1)
+    assignments = plan_numbers(repo)
+    for assignment in assignments:
+        if not dry_run:
+            write_number(assignment)
+        action = "将编写" if dry_run else "已写入"
+        opts.say(f"{action} {assignment.item.rel}:{assignment.number}(答复日期 {assignment.item.case.reply.date})")
+    if not assignments:
+        opts.say("所有答复都已有文号。")
