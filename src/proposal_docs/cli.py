@@ -274,3 +274,40 @@ def number(opts: Options, dry_run: bool) -> None:
         opts.say(f"{action} {assignment.item.rel}:{assignment.number}(答复日期 {assignment.item.case.reply.date})")
     if not assignments:
         opts.say("所有答复都已有文号。")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--session", required=True, help="这份交办清单属于哪次会议(year.yaml 中 sessions 的键)")
+@click.option("--assigned", type=DateType(), help="表中没有交办日期时使用的日期")
+@click.option("--dry-run", is_flag=True, help="只显示将要新建的案件,不写文件")
+@click.pass_obj
+@guarded
+def import_(opts: Options, file: Path, session: str, assigned: dt.date | None, dry_run: bool) -> None:
+    """从交办清单(.xlsx 或 .csv)每行新建一个案件文件;已有的案件不会被改动。"""
+    from rich.table import Table
+
+    from .commands.importing import ImportProblem, import_rows
+    from .repository import load_repository
+
+    root = opts.repository_root()
+    try:
+        result = import_rows(load_repository(root), file, session, default_assigned=assigned, dry_run=dry_run)
+    except ImportProblem as exc:
+        click.echo(f"错误:{exc}", err=True)
+        sys.exit(1)
+    for row, message in result.skipped:
+        click.echo(f"{file.name} 第 {row} 行:跳过,{message}")
+    for row, message in result.errors:
+        click.echo(f"{file.name} 第 {row} 行:错误,{message}", err=True)
+    table = Table(title=("将新建" if dry_run else "已新建") + f" {len(result.created)} 件")
+    for header in ("行", "编号", "案由", "提案人", "方式", "文件"):
+        table.add_column(header)
+    labels = {"lead": "主办", "co": "会办", "separate": "分办"}
+    for row, new, path in result.created:
+        who = "、".join(new.proposers) or (new.proposer_org or "")
+        table.add_row(str(row), str(new.number), new.title, who, labels[new.role],
+                      path.relative_to(root).as_posix() if path else "—")
+    opts.console.print(table)
+    opts.say(f"新建 {len(result.created)} 件,跳过 {len(result.skipped)} 行,错误 {len(result.errors)} 行。")
+    sys.exit(1 if result.errors else 0)
