@@ -2,7 +2,8 @@
 
 Generates N cases (default 1,000) in a temporary repository, then times, each in a fresh process:
 the naive docxtpl loop (DocxTemplate(path), render, save per document, sequential, same contexts),
-a full build, a no-op rebuild, a one-case edit, and `check`. Prints seconds, ratios and peak
+a full build, a no-op rebuild, a one-case edit, and `check` (documents only, --no-site), then
+the HTML site with its pandoc previews, first and unchanged. Prints seconds, ratios and peak
 memory. Ratios, not seconds, are what to compare between machines.
 """
 
@@ -76,12 +77,15 @@ def main() -> None:
         console.print(f"{args.cases:,} 件案件,{os.cpu_count()} 核,Python {sys.version.split()[0]}")
         rows = []
         rows.append(("朴素循环 naive docxtpl loop", *measure([PYTHON, __file__, "--naive", str(repo), tmp + "/naive"])))
-        rows.append(("完整构建 full build", *measure([*cli, "build", "--force"])))
-        rows.append(("无变化重建 no-op rebuild", *measure([*cli, "build"])))
+        rows.append(("完整构建 full build", *measure([*cli, "build", "--force", "--no-site"])))
+        rows.append(("无变化重建 no-op rebuild", *measure([*cli, "build", "--no-site"])))
         case = next(p for p in sorted((repo / "cases/2024").glob("c*.yaml")) if "开展了专题调研" in p.read_text("utf-8"))
         case.write_text(case.read_text(encoding="utf-8").replace("开展了专题调研", "开展了深入调研"), encoding="utf-8")
-        rows.append(("修改一件 one-case edit", *measure([*cli, "build"])))
+        rows.append(("修改一件 one-case edit", *measure([*cli, "build", "--no-site"])))
         rows.append(("检查 check", *measure([*cli, "check", "--today", "2024-12-31"])))
+        site = [*cli, "build", "--today", "2024-12-31"]
+        rows.append(("网页与预览(首次) site + pandoc previews", *measure(site)))
+        rows.append(("网页无变化 site no-op", *measure(site)))
         documents = sum(1 for _ in (repo / "build").rglob("*.docx"))
 
     naive, full = rows[0][1], rows[1][1]

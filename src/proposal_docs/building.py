@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import multiprocessing
+import datetime as dt
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -43,10 +44,12 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    site_pages: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def line(self) -> str:
-        return (f"生成 {len(self.written):,} 个文件,未变 {self.unchanged:,} 个,删除 {len(self.removed):,} 个,"
+        site = f",网页更新 {len(self.site_pages):,} 页" if self.site_pages else ""
+        return (f"生成 {len(self.written):,} 个文件,未变 {self.unchanged:,} 个,删除 {len(self.removed):,} 个{site},"
                 f"用时 {self.seconds:.1f} 秒")
 
 
@@ -100,9 +103,13 @@ def read_manifest(build_dir: Path) -> dict[str, dict]:
     return {}
 
 
-def write_manifest(build_dir: Path, outputs: dict[str, dict], inputs: Snapshot | None) -> None:
-    """inputs: the input files as they were when the build started; None when it did not finish."""
-    data = {"version": MANIFEST_VERSION, "package": __version__, "inputs": inputs,
+def write_manifest(build_dir: Path, outputs: dict[str, dict], inputs: Snapshot | None,
+                   site_today: str | None = None) -> None:
+    """inputs: the input files as they were when the build started; None when it did not finish.
+
+    site_today: the day the site's statuses were computed for (the site changes with the date).
+    """
+    data = {"version": MANIFEST_VERSION, "package": __version__, "inputs": inputs, "site_today": site_today,
             "outputs": dict(sorted(outputs.items()))}
     atomic_write(build_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
@@ -153,12 +160,14 @@ def render_all(repo: Repository, outputs: list[Output], jobs: int,
 
 
 def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snapshot | None = None,
+          site_today: dt.date | None = None,
           progress: Callable[[int, int], None] | None = None,
           on_wait: Callable[[], None] | None = None) -> BuildReport:
     """Render every output whose inputs changed into build/; the repository must be valid.
 
     inputs is the snapshot of the input files taken before the repository was loaded; it is
-    recorded only when the build completes, so the next no-op build can stop early.
+    recorded only when the build completes, so the next no-op build can stop early. With
+    site_today, build/site/ is brought up to date too, statuses computed for that day.
     """
     started = time.perf_counter()
     build_dir = repo.root / BUILD_DIR
@@ -190,6 +199,11 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                 atomic_write(build_dir / path, data)
                 manifest[path] = _record(build_dir / path, prints[path], data)
                 report.written.append(path)
+            if site_today is not None:
+                from .website import build_site  # pandoc and the site templates only when asked
+
+                hashes = {path: entry["hash"] for path, entry in manifest.items()}
+                report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
             complete = True
         finally:
             # even a failed build records what it finished, so the next one does not redo it
@@ -197,7 +211,8 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                 (build_dir / path).unlink(missing_ok=True)
                 report.removed.append(path)
                 _prune_empty(build_dir / path, build_dir)
-            write_manifest(build_dir, manifest, inputs if complete else None)
+            write_manifest(build_dir, manifest, inputs if complete else None,
+                           site_today.isoformat() if complete and site_today else None)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -93,12 +93,30 @@ def guarded(func):
 
 
 def resolve_today(root: Path, given: dt.date | None) -> dt.date:
-    from .deadlines import today
+    from .clock import today
     from .repository import load_project
 
     project, _ = load_project(root)
     try:
         return today(project.timezone, given)
+    except ValueError as exc:
+        raise SetupError(str(exc)) from exc
+
+
+def resolve_today_fast(root: Path, given: dt.date | None) -> dt.date:
+    """Today without loading pydantic: the option, the variable, else the project's timezone read
+    from proposal-docs.yaml with a plain YAML load (the full validation comes later)."""
+    import yaml
+
+    from .clock import today
+
+    try:
+        project = yaml.safe_load((root / PROJECT_FILE).read_text(encoding="utf-8-sig")) or {}
+        zone = project.get("timezone") or "Asia/Shanghai"
+    except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
+        zone = "Asia/Shanghai"
+    try:
+        return today(str(zone), given)
     except ValueError as exc:
         raise SetupError(str(exc)) from exc
 
@@ -156,15 +174,18 @@ def status(opts: Options, today: dt.date | None) -> None:
 @main.command()
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数(默认:CPU 核数)")
 @click.option("--force", is_flag=True, help="全部重新生成,不论是否变化")
+@click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页(含文书预览)")
+@click.option("--today", type=DateType(), help="网页中按哪一天计算期限状态(默认同 check)")
 @click.pass_obj
 @guarded
-def build(opts: Options, jobs: int | None, force: bool) -> None:
-    """生成全部文书到 build/ 目录(只重新生成有变化的)。"""
+def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None) -> None:
+    """生成全部文书到 build/ 目录(只重新生成有变化的),以及 build/site 网页。"""
     from .stamp import is_up_to_date, snapshot_inputs
 
     root = opts.repository_root()
     inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
-    unchanged = None if force else is_up_to_date(root / BUILD_DIR, inputs)
+    site_today = resolve_today_fast(root, today) if site else None
+    unchanged = None if force else is_up_to_date(root / BUILD_DIR, inputs, site_today and site_today.isoformat())
     if unchanged is not None:
         opts.say(f"生成 0 个文件,未变 {unchanged:,} 个,删除 0 个(输入均未改动)")
         return
@@ -180,7 +201,7 @@ def build(opts: Options, jobs: int | None, force: bool) -> None:
         click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
         sys.exit(1)
     waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
-    options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting)
+    options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting, site_today=site_today)
     try:
         if opts.console.is_terminal and opts.verbosity >= 0:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

@@ -8,36 +8,15 @@ which knows statutory holidays and the 调休 weekends that are worked.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
+from .clock import TODAY_VARIABLE, today  # noqa: F401 - part of this module's interface
 from .findings import Finding
 from .loading import Source
 from .models import FACE_TO_FACE, Case, Duration, Project, Role
-
-TODAY_VARIABLE = "PROPOSAL_DOCS_TODAY"
-
-
-def today(project_timezone: str, override: dt.date | None = None) -> dt.date:
-    """The bureau's today: --today, else $PROPOSAL_DOCS_TODAY, else the clock in its timezone."""
-    if override:
-        return override
-    env = os.environ.get(TODAY_VARIABLE, "").strip()
-    if env:
-        try:
-            return dt.date.fromisoformat(env)
-        except ValueError:
-            raise ValueError(f"环境变量 {TODAY_VARIABLE} 应写作 YYYY-MM-DD,实际为“{env}”") from None
-    try:
-        zone = ZoneInfo(project_timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"未知的时区“{project_timezone}”(proposal-docs.yaml 的 timezone)") from None
-    return dt.datetime.now(zone).date()
-
 
 @dataclass
 class WorkdayCalendar:

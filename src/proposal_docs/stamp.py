@@ -40,11 +40,16 @@ def snapshot_inputs(root: Path) -> Snapshot:
     return result
 
 
-def is_up_to_date(build_dir: Path, inputs: Snapshot) -> int | None:
-    """The number of outputs when nothing changed since the last complete build, else None."""
+def is_up_to_date(build_dir: Path, inputs: Snapshot, site_today: str | None = None) -> int | None:
+    """The number of outputs when nothing changed since the last complete build, else None.
+
+    site_today: the day the site should show; a site built for another day is out of date.
+    """
     try:
         manifest = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("package") != __version__ or manifest.get("inputs") != inputs:
+            return None
+        if manifest.get("site_today") != site_today:
             return None
         outputs = manifest["outputs"]
         for rel, entry in outputs.items():

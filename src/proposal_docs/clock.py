@@ -1,0 +1,29 @@
+"""The bureau's today: --today, else $PROPOSAL_DOCS_TODAY, else the clock in the project's timezone.
+
+CI machines run in UTC while the bureau works in Asia/Shanghai: between 0:00 and 8:00 Beijing time
+the two disagree about the date, and deadlines are the bureau's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TODAY_VARIABLE = "PROPOSAL_DOCS_TODAY"
+
+
+def today(project_timezone: str, override: dt.date | None = None) -> dt.date:
+    if override:
+        return override
+    env = os.environ.get(TODAY_VARIABLE, "").strip()
+    if env:
+        try:
+            return dt.date.fromisoformat(env)
+        except ValueError:
+            raise ValueError(f"环境变量 {TODAY_VARIABLE} 应写作 YYYY-MM-DD,实际为“{env}”") from None
+    try:
+        zone = ZoneInfo(project_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"未知的时区“{project_timezone}”(proposal-docs.yaml 的 timezone)") from None
+    return dt.datetime.now(zone).date()
