@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..deadlines import STATE_LABELS, WorkdayCalendar, deadlines_of, state_of
 from ..files import atomic_write
 from ..models import LABELS, Body, Case, Satisfaction
-from ..plan import BODY_TITLE, KIND_WORD, Output
+from ..plan import BODY_TITLE, KIND_WORD, TEMPLATES, Output
 from ..render.filters import date_cn, label, rate
 from ..repository import CaseFile, Repository
 from ..statistics import year_statistics
@@ -102,6 +102,8 @@ def build_site(repo: Repository, build_dir: Path, outputs: list[Output], hashes:
     for output in outputs:
         if output.case_file:
             documents_of.setdefault(output.case_file, []).append(output)
+    for documents in documents_of.values():  # the letter first, then the form, as a clerk reads them
+        documents.sort(key=lambda o: (TEMPLATES.index(o.template), o.path))
     shown = {o.path: hashes[o.path] for o in outputs if o.case_file and o.path in hashes}
     preview = previews(build_dir, shown, jobs)
     common = {"org": repo.project.organisation, "today": date_cn(today)}

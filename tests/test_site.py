@@ -1,0 +1,86 @@
+"""The HTML site, opened in a real headless Chromium: no console errors, every case, working links."""
+
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from conftest import run
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def site(example):
+    result = run(example, "build", "--today", "2024-06-10")
+    assert result.exit_code == 0, result.output + result.stderr
+    return example / "build" / "site"
+
+
+def test_site_pages_exist_and_escape_case_text(example):
+    from conftest import edit
+
+    edit(example / "cases/2024/p041.yaml", "title: 关于加快刷业产业数字化转型的建议",
+         'title: "关于<script>alert(1)</script>&刷业的建议"')
+    assert run(example, "build", "--today", "2024-06-10").exit_code == 0
+    site = example / "build/site"
+    assert {"index.html", "2024/index.html", "2024/statistics.html", "2024/cases/p007.html"} <= {
+        p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    page = (site / "2024/cases/p041.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;&amp;刷业" in page
+
+
+def test_site_is_incremental(example):
+    run(example, "build", "--today", "2024-06-10")
+    site = example / "build/site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    from conftest import edit
+
+    edit(example / "cases/2024/p057.yaml", "优先保障重点企业", "优先保障重点工业企业")
+    result = run(example, "-v", "build", "--today", "2024-06-10")
+    assert "网页更新 1 页" in result.output  # only the case page: its preview changed
+    changed = {p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.stat().st_mtime_ns != before[p]}
+    assert changed == {"2024/cases/p057.html"}
+
+
+def test_site_status_follows_the_day(example):
+    case = example / "cases/2024/p035.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text[: text.index("reply:")], encoding="utf-8")
+    run(example, "build", "--today", "2024-06-10")
+    assert "即将到期" in (example / "build/site/2024/index.html").read_text(encoding="utf-8")
+    run(example, "build", "--today", "2024-07-01")
+    assert "已超期" in (example / "build/site/2024/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium 未安装(Debian: apt-get install chromium);.ci/run 会安装")
+def test_every_page_in_a_real_browser(site):
+    from playwright.sync_api import sync_playwright
+
+    pages = sorted(site.rglob("*.html"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        for path in pages:
+            page.goto(path.as_uri())
+            assert page.title(), path
+            for link in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+                target = Path(unquote(urlparse(link).path))
+                assert target.is_file(), f"{path.name}: {link}"
+        page.goto((site / "2024/index.html").as_uri())
+        assert page.locator("#cases tbody tr").count() == 12
+        assert "尽快建设绿色环保家具产业园" in page.inner_text("#cases")
+        page.screenshot(path=str(ARTIFACTS / "site-index.png"), full_page=True)
+        page.goto((site / "2024/cases/p012.html").as_uri())
+        assert page.locator(".document").count() == 2
+        page.screenshot(path=str(ARTIFACTS / "site-case.png"), full_page=True)
+        browser.close()
+    assert problems == []
