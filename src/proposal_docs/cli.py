@@ -332,3 +332,35 @@ def import_(opts: Options, file: Path, session: str, assigned: dt.date | None, d
     opts.console.print(table)
     opts.say(f"新建 {len(result.created)} 件,跳过 {len(result.skipped)} 行,错误 {len(result.errors)} 行。")
     sys.exit(1 if result.errors else 0)
+
+
+@main.command()
+@click.argument("revision", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown 适合贴在合并请求的评论里")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数")
+@click.pass_obj
+@guarded
+def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None) -> None:
+    """比较 REV(默认:与主分支的合并基点)和工作区生成的文书,输出文字差异。"""
+    from .commands.diff import as_markdown, as_text, default_revision, diff_documents
+
+    root = opts.repository_root()
+    revision = revision or default_revision(root)
+    diffs = diff_documents(root, revision, jobs or os.cpu_count() or 1)
+    click.echo(as_markdown(diffs) if fmt == "markdown" else as_text(diffs), nl=False)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@guarded
+def textconv(file: Path) -> None:
+    """输出 .docx 文书的文字(供 git diff 使用)。"""
+    from .render.text import document_text
+
+    try:
+        text = document_text(file)
+    except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for a non-docx file
+        click.echo(f"错误:{file} 不是可读取的 .docx 文件({type(exc).__name__})", err=True)
+        sys.exit(2)
+    click.echo(text, nl=False)
