@@ -66,3 +66,41 @@ def test_textconv_prints_the_text(example, tmp_path):
     bad.write_bytes(b"not a zip")
     result = run(example, "textconv", str(bad))
     assert result.exit_code == 2 and "不是可读取的 .docx" in result.stderr
+
+
+def test_serve_rebuilds_on_change(example):
+    import os
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PROPOSAL_DOCS_TODAY="2024-06-10")
+    server = subprocess.Popen([sys.executable, "-m", "proposal_docs", "--root", str(example), "serve", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+    def page() -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/2024/index.html", timeout=5) as response:
+            return response.read().decode("utf-8")
+
+    def wait_for(text: str) -> bool:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if text in page():
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("尽快建设绿色环保家具产业园")
+        edit(example / "cases/2024/p057.yaml", "title: 关于加强工业园区用电保障的建议", "title: 关于保障园区用电的建议")
+        assert wait_for("关于保障园区用电的建议")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

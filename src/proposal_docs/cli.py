@@ -364,3 +364,30 @@ def textconv(file: Path) -> None:
         click.echo(f"错误:{file} 不是可读取的 .docx 文件({type(exc).__name__})", err=True)
         sys.exit(2)
     click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口")
+@click.pass_obj
+@guarded
+def serve(opts: Options, host: str, port: int) -> None:
+    """在本机提供 build/site 网页,案件或模板一改动就重新生成(Ctrl+C 停止)。"""
+    from .commands.serve import start_server, watch
+
+    root = opts.repository_root()
+    context = click.get_current_context()
+
+    def rebuild() -> None:
+        try:
+            context.invoke(build, jobs=None, force=False, site=True, today=None)
+        except SystemExit as exc:  # a broken case must not stop the server: report and wait for the fix
+            if exc.code:
+                click.echo("有错误,网页保持上一次的内容;修正后会自动重新生成。", err=True)
+
+    server = start_server(root / BUILD_DIR / "site", host, port)
+    opts.say(f"正在提供 http://{host}:{server.server_address[1]}/ ,修改案件或模板后自动重新生成,按 Ctrl+C 停止。")
+    try:
+        watch(root, rebuild)
+    finally:
+        server.shutdown()
