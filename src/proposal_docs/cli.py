@@ -176,17 +176,23 @@ def status(opts: Options, today: dt.date | None) -> None:
 @click.option("--force", is_flag=True, help="全部重新生成,不论是否变化")
 @click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页(含文书预览)")
 @click.option("--today", type=DateType(), help="网页中按哪一天计算期限状态(默认同 check)")
+@click.option("--pdf", is_flag=True, help="用 LibreOffice 把有变化的文书另存为 PDF(build/pdf/)")
 @click.pass_obj
 @guarded
-def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None) -> None:
+def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None, pdf: bool = False) -> None:
     """生成全部文书到 build/ 目录(只重新生成有变化的),以及 build/site 网页。"""
     from .stamp import is_up_to_date, snapshot_inputs
 
     root = opts.repository_root()
+    if pdf:
+        from .render.pdf import INSTALL_HINT, find_office
+
+        if find_office() is None:
+            raise SetupError(INSTALL_HINT)
     inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
     site_today = resolve_today_fast(root, today) if site else None
     unchanged = None if force else is_up_to_date(root / BUILD_DIR, inputs, site_today and site_today.isoformat())
-    if unchanged is not None:
+    if unchanged is not None and not pdf:
         opts.say(f"生成 0 个文件,未变 {unchanged:,} 个,删除 0 个(输入均未改动)")
         return
 
@@ -221,6 +227,20 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
         for path in report.removed:
             click.echo(f"删除 build/{path}")
     opts.say(report.line())
+    if pdf:
+        _make_pdfs(opts, root, options["jobs"])
+
+
+def _make_pdfs(opts: Options, root: Path, jobs: int) -> None:
+    from .building import read_manifest
+    from .render.pdf import PdfProblem, convert_to_pdf
+
+    documents = {path: entry["hash"] for path, entry in read_manifest(root / BUILD_DIR).items()}
+    try:
+        converted = convert_to_pdf(root / BUILD_DIR, documents, jobs)
+    except PdfProblem as exc:
+        raise SetupError(str(exc)) from exc
+    opts.say(f"PDF:转换 {len(converted):,} 个,未变 {len(documents) - len(converted):,} 个(build/pdf/)")
 
 
 @main.command()

@@ -1,0 +1,90 @@
+"""PDF copies of the documents through LibreOffice headless (`build --pdf`).
+
+Only documents whose .docx changed are converted (their hashes are remembered in
+build/pdf/.sources.json). Each worker gets a private LibreOffice profile, since two soffice
+processes sharing one profile block each other, and every batch has a timeout. PDFs land in
+build/pdf/ with the documents' folder layout; LibreOffice names them after the .docx.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..files import atomic_write
+
+PDF_DIR = "pdf"
+STATE = ".sources.json"
+INSTALL_HINT = ("未找到 LibreOffice,无法生成 PDF。安装方法:Debian/Ubuntu 运行 "
+                "`sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk`;Windows 或 macOS 从 "
+                "libreoffice.org 下载安装,并确认 soffice 在 PATH 中。公文字体(方正小标宋简体、仿宋_GB2312、"
+                "楷体_GB2312、黑体)安装后 PDF 才与 Word 中一致。")
+TIMEOUT_SECONDS = 300
+
+
+class PdfProblem(Exception):
+    pass
+
+
+def find_office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _convert_batch(office: str, build_dir: Path, folder: str, documents: list[str]) -> list[str]:
+    target = build_dir / PDF_DIR / folder
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".tmp-pdf-", dir=target) as out, \
+            tempfile.TemporaryDirectory(prefix="proposal-docs-office-") as profile:
+        command = [office, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={Path(profile).as_uri()}",
+                   "--convert-to", "pdf", "--outdir", out, *[str(build_dir / d) for d in documents]]
+        try:
+            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise PdfProblem(f"LibreOffice 转换 {folder} 超过 {TIMEOUT_SECONDS} 秒,已停止") from exc
+        done = []
+        for document in documents:
+            produced = Path(out) / (Path(document).stem + ".pdf")
+            if not produced.is_file():
+                raise PdfProblem(f"LibreOffice 没有生成 {document} 的 PDF")
+            os.replace(produced, target / produced.name)
+            done.append(document)
+        return done
+
+
+def convert_to_pdf(build_dir: Path, documents: dict[str, str], jobs: int) -> list[str]:
+    """documents: build-relative .docx path -> content hash. Returns the documents converted."""
+    office = find_office()
+    if office is None:
+        raise PdfProblem(INSTALL_HINT)
+    root = build_dir / PDF_DIR
+    state_file = root / STATE
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+
+    def pdf_of(doc: str) -> Path:
+        return root / Path(doc).with_suffix(".pdf")
+
+    todo = [d for d, digest in sorted(documents.items()) if state.get(d) != digest or not pdf_of(d).is_file()]
+    batches: dict[str, list[str]] = defaultdict(list)
+    for document in todo:
+        batches[Path(document).parent.as_posix()].append(document)
+    converted: list[str] = []
+    try:
+        with ThreadPoolExecutor(max(1, jobs)) as pool:
+            for done in pool.map(lambda item: _convert_batch(office, build_dir, *item), batches.items()):
+                converted += done
+                state.update({d: documents[d] for d in done})
+    finally:
+        for stale in [d for d in state if d not in documents]:
+            pdf_of(stale).unlink(missing_ok=True)
+            del state[stale]
+        atomic_write(state_file, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    return converted

@@ -1,0 +1,29 @@
+"""`build --pdf` through LibreOffice: where it is installed, and a clear hint where it is not."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import edit, run
+
+OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_missing_libreoffice_says_how_to_install(example):
+    result = run(example, "build", "--pdf", env={"PATH": str(Path(sys.executable).parent)})
+    assert result.exit_code == 2
+    assert "未找到 LibreOffice" in result.stderr and "apt-get install libreoffice-writer-nogui" in result.stderr
+
+
+@pytest.mark.skipif(OFFICE is None, reason="LibreOffice 未安装(Debian: apt-get install libreoffice-writer-nogui)")
+def test_pdf_copies_only_for_changed_documents(example):
+    first = run(example, "build", "--pdf", "--no-site")
+    assert first.exit_code == 0, first.stderr
+    assert "PDF:转换 23 个" in first.output
+    pdfs = sorted((example / "build/pdf").rglob("*.pdf"))
+    assert len(pdfs) == 23 and all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    assert "PDF:转换 0 个" in run(example, "build", "--pdf", "--no-site").output
+    edit(example / "cases/2024/s023.yaml", "安排3000万元", "安排3500万元")
+    assert "PDF:转换 4 个" in run(example, "build", "--pdf", "--no-site").output  # letter, form, index, summary
