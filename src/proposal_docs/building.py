@@ -26,7 +26,7 @@ from .files import atomic_write
 from .layout import BUILD_DIR
 from .plan import Output, inputs_of, plan
 from .render.contexts import context_for
-from .render.docx import PreparedTemplate
+from .render.docx import PreparedTemplate, TemplateProblem
 from .render.filters import make_environment
 from .repository import Repository
 from .stamp import MANIFEST, Snapshot
@@ -179,6 +179,9 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         repo.save_parse_cache()
         hasher = Hasher(repo)
         wanted = plan(repo)
+        for template in sorted({o.template for o in wanted}):
+            if not (repo.root / "templates" / f"{template}.docx").is_file():
+                raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
         prints = {o.path: fingerprint(o, repo, hasher) for o in wanted}
         todo = [o for o in wanted if old.get(o.path, {}).get("fingerprint") != prints[o.path]
                 or not _intact(build_dir / o.path, old[o.path])]

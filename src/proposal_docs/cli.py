@@ -221,6 +221,9 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
             report = run_build(repo, **options)
     except TemplateProblem as exc:
         raise SetupError(str(exc)) from exc
+    except OSError as exc:  # a full disk, a read-only folder, a file where a folder must be
+        where = exc.filename or BUILD_DIR
+        raise SetupError(f"无法写入 {where}:{exc.strerror or exc}。已生成的文件均完好,请检查 build/ 目录的权限和磁盘空间") from exc
     if opts.verbosity > 0:
         for path in report.written:
             click.echo(f"生成 build/{path}")

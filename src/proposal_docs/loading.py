@@ -105,7 +105,7 @@ def decode(raw: bytes, rel: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LoadError(Finding(rel, line, column, "", "error", "encoding",
                                 "文件不是 UTF-8 编码(可能是 GBK/GB2312),请在编辑器中另存为 UTF-8")) from exc
-    bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", text)
+    bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]", text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -118,12 +118,15 @@ def decode(raw: bytes, rel: str) -> str:
 
 _YAML_PROBLEMS = [
     ("found character '\\t'", "不能用 Tab 缩进或对齐,请改用空格"),
-    ("mapping values are not allowed here", "这里不能出现“键: 值”:检查缩进,或给含冒号的文本加引号"),
+    ("mapping values are not allowed", "这里不能出现“键: 值”:检查缩进,或给含冒号的文本加引号"),
     ("could not find expected ':'", "缺少“:”,或上一行的引号没有闭合"),
     ("expected <block end>", "缩进不一致:同一层的键必须左对齐"),
     ("did not find expected key", "缩进不一致或多了符号:同一层的键必须左对齐"),
     ("did not find expected '-' indicator", "列表项缩进不一致:每项都以对齐的“- ”开头"),
     ("found unexpected end of stream", "引号没有闭合"),
+    ("found another document", "一个文件只能有一个 YAML 文档:请删除多余的“---”或把内容拆成两个文件"),
+    ("expected a single document", "一个文件只能有一个 YAML 文档:请删除多余的“---”或把内容拆成两个文件"),
+    ("unacceptable character", "含有不可见的控制字符,请删除"),
     ("found unknown escape character", "双引号内有无效的转义(\\),请改用单引号"),
     ("found undefined alias", "不支持锚点和别名(& 与 *)"),
     ("found duplicate anchor", "不支持锚点和别名(& 与 *)"),

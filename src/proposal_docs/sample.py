@@ -57,8 +57,9 @@ def _case(rng: random.Random, number: int, session: str, kind: str) -> dict:
     return case
 
 
-def generate(target: Path, count: int, example: Path, seed: int = 2024) -> Path:
-    """Copy the example's project, templates and year file to target and add ``count`` cases."""
+def generate(target: Path, count: int, example: Path, seed: int = 2024, first: int = 1) -> Path:
+    """Copy the example's project, templates and year file to target and add ``count`` cases,
+    numbered from ``first`` (so they can sit beside the example's own cases)."""
     rng = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(example / "proposal-docs.yaml", target / "proposal-docs.yaml")
@@ -66,7 +67,7 @@ def generate(target: Path, count: int, example: Path, seed: int = 2024) -> Path:
     year_dir = target / "cases" / "2024"
     year_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(example / "cases" / "2024" / "year.yaml", year_dir / "year.yaml")
-    for i in range(1, count + 1):
+    for i in range(first, first + count):
         kind, session = ("suggestion", "npc-17-4") if i % 4 == 0 else ("proposal", "cppcc-13-4")
         case = _case(rng, i, session, kind)
         text = yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000)

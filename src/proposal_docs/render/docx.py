@@ -44,13 +44,17 @@ def _is_templated(xml: str) -> bool:
     return "{{" in xml or "{%" in xml
 
 
+def template_label(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
 def _patched_parts(path: Path) -> list[tuple[str, bytes | None, str | None]]:
     """(name, raw bytes, patched Jinja source) of every part; docxtpl's patch_xml does the patching."""
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise TemplateProblem(f"模板 {path.name} 无法打开:不是有效的 .docx 文件({exc})") from exc
-    patcher = DocxTemplate(path)  # only its patch_xml is used; it never renders here
+        patcher = DocxTemplate(path)  # only its patch_xml is used; it never renders here
+    except Exception as exc:  # noqa: BLE001 - zipfile and python-docx raise many kinds for a bad file
+        raise TemplateProblem(f"模板 {template_label(path)} 无法打开:不是有效的 .docx 文件({exc})") from exc
     parts = []
     with archive:
         for info in archive.infolist():
@@ -62,7 +66,7 @@ def _patched_parts(path: Path) -> list[tuple[str, bytes | None, str | None]]:
                     continue
             parts.append((info.filename, data, None))
     if not any(name == "word/document.xml" for name, _, _ in parts):
-        raise TemplateProblem(f"模板 {path.name} 缺少 word/document.xml,不是 Word 文档")
+        raise TemplateProblem(f"模板 {template_label(path)} 缺少 word/document.xml,不是 Word 文档")
     return parts
 
 
@@ -79,7 +83,7 @@ class PreparedTemplate:
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
-            raise TemplateProblem(f"模板 {path.name} 无法读取:{exc.strerror}") from exc
+            raise TemplateProblem(f"模板 {template_label(path)} 无法读取:{exc.strerror}") from exc
         cached = cache_dir / f"{digest}.pickle" if cache_dir else None
         try:
             raw_parts = pickle.loads(cached.read_bytes()) if cached else None
@@ -97,7 +101,7 @@ class PreparedTemplate:
                 try:
                     template = env.from_string(source)
                 except TemplateError as exc:
-                    raise TemplateProblem(f"模板 {path.name} 中的标签有误:{exc}") from exc
+                    raise TemplateProblem(f"模板 {template_label(path)} 中的标签有误:{exc}") from exc
             self.parts.append(_Part(name, data, template))
 
     def names(self) -> set[str]:
@@ -115,8 +119,8 @@ class PreparedTemplate:
                     try:
                         xml = part.template.render(context)
                     except TemplateError as exc:
-                        raise TemplateProblem(f"模板 {self.path.name} 渲染失败:{exc}") from exc
-                    _check_well_formed(xml, self.path.name)
+                        raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败:{exc}") from exc
+                    _check_well_formed(xml, template_label(self.path))
                     data = xml.encode("utf-8")
                 elif part.name == CORE_PART:
                     data = core_properties(title, date)
