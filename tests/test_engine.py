@@ -1,6 +1,7 @@
 """The build engine: incremental, atomic under kill -9, safe when two builds run at once."""
 
 import os
+import shutil
 import random
 import signal
 import subprocess
@@ -147,3 +148,14 @@ def test_a_deleted_output_defeats_the_early_stop(example):
     target = next((example / "build/2024/会办意见").glob("*041*"))
     target.unlink()
     assert written(run(example, "-v", "build")) == {target.relative_to(example / "build").as_posix()}
+
+
+def test_reproducible_across_folders_timezones_and_locales(example, tmp_path):
+    other = tmp_path / "另一个 目录" / "repo"
+    shutil.copytree(example, other)
+    base = dict(os.environ, PROPOSAL_DOCS_TODAY="2024-12-31")
+    subprocess.run(_cli(example, "build", "--no-site"), check=True, capture_output=True,
+                   env=dict(base, TZ="America/Los_Angeles", LC_ALL="C", LANG="C"))
+    subprocess.run(_cli(other, "build", "--no-site", "--jobs", "1"), check=True, capture_output=True,
+                   env=dict(base, TZ="Asia/Shanghai", LC_ALL="C.UTF-8", LANG="zh_CN.UTF-8", SOURCE_DATE_EPOCH="1700000000"))
+    assert snapshot(example / "build") == snapshot(other / "build")

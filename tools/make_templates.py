@@ -117,7 +117,7 @@ def feedback_form_template() -> None:
     _cell(rows[5].cells[1].merge(rows[5].cells[3]),
           "{% for value, label in satisfaction_levels %}{{ (feedback and feedback.result == value)|box }}{{ label }} {% endfor %}")
     _cell(rows[6].cells[0], "意见和建议", "表格居中")
-    _cell(rows[6].cells[1].merge(rows[6].cells[3]), "{{ feedback.comments if feedback else '' }}")
+    _cell(rows[6].cells[1].merge(rows[6].cells[3]), "{{r comments }}")
     rows[6].height = Mm(60)
     _cell(rows[7].cells[0], "", "表格居中")
     _cell(rows[7].cells[1].merge(rows[7].cells[3]),

@@ -24,6 +24,8 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1_000_000
+# Characters a Word document cannot hold (XML 1.0) or that only hide in text: refused with a message.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_NODES = 200_000
 
 FieldPath = tuple[str | int, ...]
@@ -105,7 +107,7 @@ def decode(raw: bytes, rel: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LoadError(Finding(rel, line, column, "", "error", "encoding",
                                 "文件不是 UTF-8 编码(可能是 GBK/GB2312),请在编辑器中另存为 UTF-8")) from exc
-    bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]", text)
+    bad = UNPRINTABLE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
@@ -204,6 +206,9 @@ class _Builder:
             if node.tag != expected:
                 raise self.fail(node, f"不支持 YAML 标签 {node.tag}:请直接写值", "yaml-tag", path)
         if node.tag == _STR_TAG:
+            bad = UNPRINTABLE.search(node.value)  # e.g. written as an escape: "\e" or "\x07"
+            if bad:
+                raise self.fail(node, f"含有不可见的控制字符 U+{ord(bad.group()):04X},请删除", "control-char", path)
             return node.value
         try:
             return _scalar_maker.construct_object(node)

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -81,25 +81,39 @@ FACE_TO_FACE = frozenset({ContactMode.visit, ContactMode.invite, ContactMode.mee
 
 Text = Annotated[str, Field(min_length=1)]
 
+LINE_BREAKS = "\n\r\t\v\f\x85\u2028\u2029"
+
+
+def _one_line(value: str) -> str:
+    """Names, titles and numbers are printed on one line of a letter or a table cell."""
+    if not value.strip():
+        raise ValueError("不能为空")
+    if any(ch in value for ch in LINE_BREAKS):
+        raise ValueError("不能换行或含制表符,请写在一行内")
+    return value
+
+
+Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+
 
 # --- case file -------------------------------------------------------------------------------
 
 
 class Handler(Strict):
-    unit: str | None = Field(None, title="承办科室")
-    name: Text = Field(title="承办人")
-    phone: str | None = Field(None, title="联系电话")
+    unit: Line | None = Field(None, title="承办科室")
+    name: Line = Field(title="承办人")
+    phone: Line | None = Field(None, title="联系电话")
 
 
 class Communication(Strict):
     date: dt.date = Field(title="沟通日期")
     mode: ContactMode = Field(title="沟通方式", description="visit 上门走访 | invite 邀请来局 | meeting 座谈会 | phone 电话 | letter 书面 | online 网络")
-    with_: str | None = Field(None, alias="with", title="沟通对象")
+    with_: Line | None = Field(None, alias="with", title="沟通对象")
     note: str = Field("", title="说明")
 
 
 class CoOpinion(Strict):
-    unit: Text = Field(title="会办单位")
+    unit: Line = Field(title="会办单位")
     date: dt.date = Field(title="收到日期")
     summary: str = Field("", title="意见摘要")
 
@@ -111,12 +125,12 @@ class Extension(Strict):
 
 class Reply(Strict):
     date: dt.date = Field(title="答复日期")
-    doc_number: str | None = Field(None, title="文号", description="一经写入永不改变;留空则由 proposal-docs number 编号")
+    doc_number: Line | None = Field(None, title="文号", description="一经写入永不改变;留空则由 proposal-docs number 编号")
     category: str | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories,默认 A/B/C")
     disclosure: Disclosure | None = Field(None, title="公开属性", description="public 全文公开 | summary 摘要公开 | on_request 依申请公开 | withheld 不予公开")
-    signer: str | None = Field(None, title="签发人")
+    signer: Line | None = Field(None, title="签发人")
     body: Text = Field(title="答复正文", description="段落之间空一行;一、(一)1.(1)开头的段落为标题")
-    cc: list[Text] = Field(default_factory=list, title="增加的抄送单位")
+    cc: list[Line] = Field(default_factory=list, title="增加的抄送单位")
 
     @field_validator("category")
     @classmethod
@@ -137,25 +151,25 @@ class Feedback(Strict):
 
 
 class ArchiveItem(Strict):
-    title: Text = Field(title="题名")
+    title: Line = Field(title="题名")
     date: dt.date = Field(title="日期")
-    author: str | None = Field(None, title="责任者")
+    author: Line | None = Field(None, title="责任者")
     pages: int | None = Field(None, gt=0, title="页数")
-    doc_number: str | None = Field(None, title="文号")
+    doc_number: Line | None = Field(None, title="文号")
 
 
 class Case(Strict):
     """One proposal or suggestion: cases/<year>/<name>.yaml."""
 
     kind: Kind = Field(title="类型", description="proposal 政协委员提案 | suggestion 人大代表建议")
-    session: Text = Field(title="会议", description="year.yaml 中 sessions 的键")
+    session: Line = Field(title="会议", description="year.yaml 中 sessions 的键")
     number: int = Field(gt=0, title="提案号/建议号")
-    title: Text = Field(title="案由", description="不带书名号《》")
-    proposers: list[Text] = Field(default_factory=list, title="提案人", description="第一位为领衔人")
-    proposer_org: str | None = Field(None, title="集体提案单位", description="如 民建市委")
+    title: Line = Field(title="案由", description="不带书名号《》")
+    proposers: list[Line] = Field(default_factory=list, title="提案人", description="第一位为领衔人")
+    proposer_org: Line | None = Field(None, title="集体提案单位", description="如 民建市委")
     role: Role = Field(Role.lead, title="办理方式", description="lead 主办 | co 会办 | separate 分办")
-    lead_unit: str | None = Field(None, title="主办单位", description="role 为 co 时必填")
-    co_units: list[Text] = Field(default_factory=list, title="会办单位")
+    lead_unit: Line | None = Field(None, title="主办单位", description="role 为 co 时必填")
+    co_units: list[Line] = Field(default_factory=list, title="会办单位")
     assigned: dt.date = Field(title="交办日期")
     due: dt.date | None = Field(None, title="办理期限", description="可选,覆盖计算出的期限")
     extension: Extension | None = Field(None, title="延期")
@@ -181,20 +195,20 @@ class Case(Strict):
 
 class Session(Strict):
     body: Body = Field(title="会议类别", description="cppcc 政协 | npc 人大")
-    name: Text = Field(title="会议名称", description="如 市政协十三届四次会议")
+    name: Line = Field(title="会议名称", description="如 市政协十三届四次会议")
 
 
 class Event(Strict):
     date: dt.date = Field(title="日期")
-    title: Text = Field(title="名称")
+    title: Line = Field(title="名称")
     body: Body | None = Field(None, title="只列入该类总结")
-    attendees: list[Text] = Field(default_factory=list, title="参加的委员或代表")
+    attendees: list[Line] = Field(default_factory=list, title="参加的委员或代表")
 
 
 class Summary(Strict):
     date: dt.date | None = Field(None, title="总结日期")
     events: list[Event] = Field(default_factory=list, title="座谈会等活动")
-    policies: list[Text] = Field(default_factory=list, title="出台的政策", description="不带书名号")
+    policies: list[Line] = Field(default_factory=list, title="出台的政策", description="不带书名号")
     sections: dict[str, str] = Field(default_factory=dict, title="替换或补充的段落",
                                      description="键为 opening basic procedure consultation results innovation(替换该部分),"
                                                  "或其后加 _extra(追加在该部分之后)")
@@ -245,8 +259,8 @@ class DeadlineRules(Strict):
 
 
 class Organisation(Strict):
-    name: Text = Field(title="单位全称", description="如 xx市科技和经济信息化局")
-    short_name: Text = Field(title="单位简称", description="如 市科经局")
+    name: Line = Field(title="单位全称", description="如 xx市科技和经济信息化局")
+    short_name: Line = Field(title="单位简称", description="如 市科经局")
     fonds: str = Field("", title="全宗号")
 
 
@@ -268,8 +282,8 @@ class Project(Strict):
 
     organisation: Organisation = Field(title="承办单位")
     numbering: Numbering = Field(default_factory=Numbering, title="文号")
-    categories: dict[str, Text] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES), min_length=1, title="答复类别")
-    cc: dict[Body, list[Text]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_CC.items()}, title="默认抄送")
+    categories: dict[str, Line] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES), min_length=1, title="答复类别")
+    cc: dict[Body, list[Line]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_CC.items()}, title="默认抄送")
     reply_to: str = Field("lead", pattern="^(lead|each)$", title="答复函收件人", description="lead 只致领衔人 | each 每位提案人一份")
     timezone: str = Field("Asia/Shanghai", title="时区")
     deadlines: dict[Body, DeadlineRules] = Field(default_factory=lambda: {Body.cppcc: DeadlineRules(), Body.npc: DeadlineRules()}, title="期限规则")

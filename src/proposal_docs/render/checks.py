@@ -9,6 +9,8 @@ provides.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import tempfile
 from pathlib import Path
 
 from jinja2 import nodes
@@ -42,8 +44,6 @@ def _unknown_attributes(source: str, env) -> set[str]:
 
 
 def template_findings(root: Path) -> list[Finding]:
-    env = make_environment()
-    allowed_globals = set(env.globals)
     findings = []
     for name in TEMPLATES:
         rel = f"templates/{name}.docx"
@@ -51,11 +51,25 @@ def template_findings(root: Path) -> list[Finding]:
         if not path.is_file():
             findings.append(Finding(rel, 0, 0, "", "error", "missing-template", f"缺少模板文件 {rel}"))
             continue
+        findings += _check_template(name, path.read_bytes())
+    return findings
+
+
+@functools.lru_cache(maxsize=64)
+def _check_template(name: str, content: bytes) -> tuple[Finding, ...]:
+    """Findings of one template's content (cached: a long-running process checks each once)."""
+    rel = f"templates/{name}.docx"
+    env = make_environment()
+    allowed_globals = set(env.globals)
+    findings = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "templates" / f"{name}.docx"
+        path.parent.mkdir()
+        path.write_bytes(content)
         try:
             template = PreparedTemplate(path, env)
         except TemplateProblem as exc:
-            findings.append(Finding(rel, 0, 0, "", "error", "bad-template", str(exc)))
-            continue
+            return (Finding(rel, 0, 0, "", "error", "bad-template", str(exc)),)
         known = CONTEXT_NAMES[name]
         for unknown in sorted(template.names() - known - allowed_globals):
             findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-name",
@@ -64,5 +78,5 @@ def template_findings(root: Path) -> list[Finding]:
             for unknown in sorted(_unknown_attributes(source, env)):
                 findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-field",
                                         f"模板中的“{unknown}”不存在(拼写错误?)"))
-    return findings
+    return tuple(findings)
 

@@ -15,7 +15,7 @@ from ..models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Sa
 from ..plan import BODY_TITLE, KIND_WORD, Output
 from ..repository import CaseFile, Repository
 from ..statistics import year_statistics
-from .filters import body_paragraphs, doc_number, paragraphs_of
+from .filters import body_paragraphs, doc_number, line_breaks, paragraphs_of
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 PAGE_CHARS = 22 * 28
@@ -37,7 +37,7 @@ CONTEXT_NAMES = {
     "reply": _CASE_NAMES | {"recipient", "cc"},
     "co_opinion": _CASE_NAMES,
     "feedback_form": _CASE_NAMES | {"contacted", "modes_used", "contact_modes", "satisfaction_levels", "feedback",
-                                    "return_to"},
+                                    "comments", "return_to"},
     "archive_index": {"fonds", "year", "retention", "unit_name", "rows", "org"},
     "summary": {"org", "year", "stats", "body_words", "kind_word", "sections", "summary_date"},
 }
@@ -101,6 +101,7 @@ def feedback_context(repo: Repository, item: CaseFile, output: Output) -> Render
         contact_modes=[(m.value, LABELS[m.value]) for m in ContactMode],
         satisfaction_levels=[(s.value, LABELS[s.value]) for s in Satisfaction],
         feedback=case.feedback,
+        comments=line_breaks(case.feedback.comments) if case.feedback else "",
         return_to=BODY_WORDS[case.body]["return_to"],
     )
     return Rendered(context, document_title(case, context["session"].name, "feedback_form"),

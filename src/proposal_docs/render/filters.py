@@ -110,6 +110,11 @@ def body_paragraphs(text: str) -> RichTextParagraph:
     return result
 
 
+def line_breaks(text: str) -> RichText:
+    """Text for one table cell, its line breaks kept as Word line breaks (use with {{r … }})."""
+    return RichText(text)
+
+
 def make_environment() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(
