@@ -7,14 +7,24 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
+def _temporary_copy(path: Path, data: bytes) -> str:
+    """The data in a temporary file beside path (same file system, so a rename is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    tmp = _temporary_copy(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -23,12 +33,8 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def atomic_create(path: Path, data: bytes) -> None:
     """Like atomic_write, but never replaces an existing file: FileExistsError instead."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    tmp = _temporary_copy(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
         os.link(tmp, path)  # fails when the name exists, even if created a moment ago
     finally:
         Path(tmp).unlink(missing_ok=True)
