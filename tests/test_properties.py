@@ -67,7 +67,13 @@ def test_every_free_text_field_comes_back_or_is_refused(tmp_path_factory, texts,
     if dirty:  # one field at a time gets anything at all, so that most examples still build
         texts[dirty] = dirty_text
     root = fresh_repository(tmp_path_factory)
-    (root / "cases/2024/c.yaml").write_text(yaml.safe_dump(base_case(**texts), allow_unicode=True), encoding="utf-8")
+    text = yaml.safe_dump(base_case(**texts), allow_unicode=True)
+    (root / "cases/2024/c.yaml").write_text(text, encoding="utf-8")
+    # "as written" is what the file says to a YAML reader: YAML itself folds U+0085 and friends
+    written = yaml.safe_load(text)
+    texts = dict(texts, title=written["title"], proposer=written["proposers"][0], co_unit=written["co_units"][0],
+                 handler=written["handler"]["name"], phone=written["handler"]["phone"], body=written["reply"]["body"],
+                 comments=written["feedback"]["comments"], archive_title=written["archive"][0]["title"])
     check = run(root, "check", "--today", "2024-12-31")
     event("refused" if check.exit_code else "accepted")
     if check.exit_code != 0:
@@ -99,7 +105,10 @@ def test_title_and_body_come_back_exactly(tmp_path_factory, title, body):
     root = fresh_repository(tmp_path_factory)
     case = {"kind": "proposal", "session": "cppcc-13-4", "number": 1, "title": title, "proposers": ["甲"],
             "assigned": "2024-03-20", "reply": {"date": "2024-05-01", "category": "A", "disclosure": "public", "body": body}}
-    (root / "cases/2024/c.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    text = yaml.safe_dump(case, allow_unicode=True)
+    (root / "cases/2024/c.yaml").write_text(text, encoding="utf-8")
+    written = yaml.safe_load(text)  # as written: what a YAML reader sees in the file
+    title, body = written["title"], written["reply"]["body"]
     result = run(root, "build", "--no-site", "--jobs", "1")
     event("refused" if result.exit_code else "accepted")
     if result.exit_code != 0:

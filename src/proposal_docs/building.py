@@ -117,6 +117,7 @@ def write_manifest(build_dir: Path, outputs: dict[str, dict], inputs: Snapshot |
 # --- rendering, in this process or in workers ----------------------------------------------------
 
 _worker_repo: Repository | None = None
+_worker_cases: dict = {}
 _worker_templates: dict[str, PreparedTemplate] = {}
 
 
@@ -129,10 +130,9 @@ def prepare_templates(root: Path, names) -> dict[str, PreparedTemplate]:
 def _render_batch(outputs: list[Output]) -> list[tuple[str, bytes]]:
     repo = _worker_repo
     assert repo is not None
-    cases = {item.rel: item for item in repo.all_cases()}
     results = []
     for output in outputs:
-        rendered = context_for(repo, output, cases)
+        rendered = context_for(repo, output, _worker_cases)
         data = _worker_templates[output.template].render(rendered.context, title=rendered.title, date=rendered.date)
         results.append((output.path, data))
     return results
@@ -141,8 +141,9 @@ def _render_batch(outputs: list[Output]) -> list[tuple[str, bytes]]:
 def render_all(repo: Repository, outputs: list[Output], jobs: int,
                progress: Callable[[int], None]) -> Iterator[tuple[str, bytes]]:
     """Yield (path, bytes) for each output; with jobs > 1, forked workers share the loaded repo."""
-    global _worker_repo
+    global _worker_repo, _worker_cases
     _worker_repo = repo
+    _worker_cases = {item.rel: item for item in repo.all_cases()}
     _worker_templates.clear()
     # only the templates this build needs, prepared before forking: workers inherit them
     _worker_templates.update(prepare_templates(repo.root, {o.template for o in outputs}))

@@ -166,8 +166,10 @@ class _Builder:
                                  "error", code, message))
 
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
-        if id(node) in self.seen:
-            raise self.fail(node, "不支持锚点和别名(& 与 *):请把内容直接写出", "yaml-alias", path)
+        if id(node) in self.seen:  # an alias: the composer hands back the anchored node itself
+            line = node.start_mark.line + 1
+            raise self.fail(node, f"不支持锚点和别名(& 与 *):{dotted(path)} 引用了第 {line} 行的锚点,请把内容直接写出",
+                            "yaml-alias", path)
         self.seen.add(id(node))
         if len(self.seen) > MAX_NODES:
             raise self.fail(node, f"文件内容过多(超过 {MAX_NODES:,} 个值)", "too-large", path)

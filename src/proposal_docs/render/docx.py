@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import os
 import pickle
 import zipfile
@@ -24,8 +23,8 @@ from jinja2 import Environment, Template, TemplateError, meta
 from lxml import etree
 
 from ..files import atomic_write
+from .zipwriter import Member, deflate, write_zip
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE_PART = "docProps/core.xml"
 
 
@@ -36,7 +35,7 @@ class TemplateProblem(Exception):
 @dataclass(frozen=True)
 class _Part:
     name: str
-    data: bytes | None  # raw bytes of an untemplated part
+    member: Member | None  # an untemplated part, deflated once
     template: Template | None
 
 
@@ -102,7 +101,7 @@ class PreparedTemplate:
                     template = env.from_string(source)
                 except TemplateError as exc:
                     raise TemplateProblem(f"模板 {template_label(path)} 中的标签有误:{exc}") from exc
-            self.parts.append(_Part(name, data, template))
+            self.parts.append(_Part(name, deflate(name, data) if data is not None else None, template))
 
     def names(self) -> set[str]:
         """Every top-level name the template uses: each must exist in its context."""
@@ -112,26 +111,20 @@ class PreparedTemplate:
         return found
 
     def render(self, context: dict, *, title: str, date: dt.date | None) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-            for part in self.parts:
-                if part.template is not None:
-                    try:
-                        xml = part.template.render(context)
-                    except TemplateError as exc:
-                        raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败:{exc}") from exc
-                    _check_well_formed(xml, template_label(self.path))
-                    data = xml.encode("utf-8")
-                elif part.name == CORE_PART:
-                    data = core_properties(title, date)
-                else:
-                    data = part.data  # type: ignore[assignment]
-                info = zipfile.ZipInfo(part.name, ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                info.external_attr = 0o644 << 16
-                out.writestr(info, data)
-        return buffer.getvalue()
+        members = []
+        for part in self.parts:
+            if part.template is not None:
+                try:
+                    xml = part.template.render(context)
+                except TemplateError as exc:
+                    raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败:{exc}") from exc
+                _check_well_formed(xml, template_label(self.path))
+                members.append(deflate(part.name, xml.encode("utf-8")))
+            elif part.name == CORE_PART:
+                members.append(deflate(part.name, core_properties(title, date)))
+            else:
+                members.append(part.member)
+        return write_zip(members)
 
 
 def _check_well_formed(xml: str, template_name: str) -> None:
