@@ -21,6 +21,46 @@ XIAOBIAOSONG = "方正小标宋简体"
 SONGTI = "宋体"
 LATIN = "Times New Roman"
 
+# Child order of the elements this module writes (ECMA-376 Part 1: CT_PPr, CT_RPr, CT_TblPr,
+# CT_SectPr, CT_PBdr). Word refuses a file whose children are out of order; LibreOffice does not
+# mind, so only this order keeps the templates openable in Word.
+ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"],
+    "rPr": ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+            "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+            "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+            "em", "lang", "eastAsianLayout", "specVanish", "oMath"],
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+              "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+              "tblCaption", "tblDescription"],
+    "sectPr": ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
+               "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg",
+               "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"],
+    "pBdr": ["top", "left", "bottom", "right", "between", "bar"],
+}
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def place(parent, child):
+    """Insert child among parent's children where the schema wants it."""
+    order = ORDER[local(parent.tag)]
+    rank = order.index(local(child.tag))
+    for sibling in parent:
+        name = local(sibling.tag)
+        if name in order and order.index(name) > rank:
+            sibling.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
 LINE_PITCH = Twips(579)  # 225 mm of text height / 22 lines
 BODY_SIZE = Pt(16)  # 3号
 RED = RGBColor(0xFF, 0x00, 0x00)
@@ -49,23 +89,25 @@ PARAGRAPH_STYLES = {
 }
 
 
+def _rfonts(rpr, east_asia: str, latin: str) -> None:
+    """The run fonts of a style or of the document defaults: Chinese text in east_asia."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = place(rpr, OxmlElement("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
 def set_fonts(rpr_owner, east_asia: str, size: float, color: RGBColor | None = None) -> None:
     font = rpr_owner.font
-    font.name = LATIN
     font.size = Pt(size)
     if color is not None:
         font.color.rgb = color
-    rpr = rpr_owner.element.get_or_add_rPr()
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), "-5")  # twentieths of a point: 28 × 15.75 pt fit the 156 mm line
-    rpr.append(spacing)
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:ascii"), LATIN if east_asia != XIAOBIAOSONG else east_asia)
-    fonts.set(qn("w:hAnsi"), LATIN if east_asia != XIAOBIAOSONG else east_asia)
+    # 小标宋 carries its own Latin glyphs; the other styles set digits and Latin in Times New Roman
+    _rfonts(rpr_owner.element.get_or_add_rPr(), east_asia, east_asia if east_asia == XIAOBIAOSONG else LATIN)
 
 
 def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
@@ -86,8 +128,7 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
     section.footer_distance = Mm(28)  # page number 7 mm below the text area
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
-        grid = OxmlElement("w:docGrid")
-        section._sectPr.append(grid)
+        grid = place(section._sectPr, OxmlElement("w:docGrid"))
     # 22 lines on the line grid. Characters are not snapped to a grid: LibreOffice does not squeeze
     # glyphs into a grid narrower than the font (a 28-character grid in 156 mm is 15.8 pt for a
     # 16 pt font) and spreads them over two cells instead; a -0.25 pt character spacing in the
@@ -116,7 +157,7 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
             pf.line_spacing = extra["line"]
             snap = OxmlElement("w:snapToGrid")
             snap.set(qn("w:val"), "0")
-            style.element.get_or_add_pPr().append(snap)
+            place(style.element.get_or_add_pPr(), snap)
         ind = OxmlElement("w:ind")
         if indent:
             ind.set(qn("w:firstLineChars"), str(indent * 100))
@@ -131,7 +172,7 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
             ind.set(qn("w:hangingChars"), str(extra["hanging"] * 100))
             ind.set(qn("w:hanging"), str(int(size * 20 * extra["hanging"])))
         if len(ind.attrib):
-            style.element.get_or_add_pPr().append(ind)
+            place(style.element.get_or_add_pPr(), ind)
     add_page_numbers(doc, first_page_blank=letter)
     core = doc.core_properties
     core.author = core.last_modified_by = "proposal-docs"
@@ -148,22 +189,12 @@ def set_document_defaults(doc: Document) -> None:
     for tag in ("w:sz", "w:szCs"):
         node = rpr.find(qn(tag))
         if node is None:
-            node = OxmlElement(tag)
-            rpr.append(node)
+            node = place(rpr, OxmlElement(tag))
         node.set(qn("w:val"), "32")
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), "-5")  # twentieths of a point: 28 × 15.75 pt fit the 156 mm line
-    rpr.append(spacing)
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    fonts.set(qn("w:ascii"), LATIN)
-    fonts.set(qn("w:hAnsi"), LATIN)
-    fonts.set(qn("w:eastAsia"), FANGSONG)
-    fonts.set(qn("w:cs"), LATIN)
+    place(rpr, spacing)
+    _rfonts(rpr, FANGSONG, LATIN)
 
 
 def set_column_widths(table, widths) -> None:
@@ -171,7 +202,7 @@ def set_column_widths(table, widths) -> None:
     tbl = table._tbl
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl.tblPr.append(layout)
+    place(tbl.tblPr, layout)
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(width.twips))
     for row in table.rows:
@@ -186,7 +217,7 @@ def _page_number_paragraph(paragraph, align) -> None:
     side = "right" if align == WD_ALIGN_PARAGRAPH.RIGHT else "left"
     ind.set(qn(f"w:{side}Chars"), "100")
     ind.set(qn(f"w:{side}"), "280")
-    paragraph._p.get_or_add_pPr().append(ind)
+    place(paragraph._p.get_or_add_pPr(), ind)
     paragraph.add_run("— ")
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
@@ -214,14 +245,13 @@ def border(paragraph, side: str, *, val: str = "single", size: int = 8, color: s
     ppr = paragraph._p.get_or_add_pPr()
     bdr = ppr.find(qn("w:pBdr"))
     if bdr is None:
-        bdr = OxmlElement("w:pBdr")
-        ppr.append(bdr)
+        bdr = place(ppr, OxmlElement("w:pBdr"))
     edge = OxmlElement(f"w:{side}")
     edge.set(qn("w:val"), val)
     edge.set(qn("w:sz"), str(size))
     edge.set(qn("w:space"), str(space))
     edge.set(qn("w:color"), color)
-    bdr.append(edge)
+    place(bdr, edge)
 
 
 def trim_package(doc: Document) -> None:
