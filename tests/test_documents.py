@@ -191,3 +191,15 @@ def test_page_setup_of_every_document(built):
         assert portrait or (landscape and "归档文件目录" in path.name), path
         body = Document(path).styles["公文正文"]
         assert body.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+def test_a_four_class_category_scheme(example):
+    edit(example / "proposal-docs.yaml", "  C: 因条件限制留作参考", "  C: 因条件限制留作参考\n  D: 已作说明解释")
+    edit(example / "cases/2024/p035.yaml", "category: C", "category: D")
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+    assert run(example, "build", "--no-site").exit_code == 0
+    summary = document_text(example / "build/2024/办理工作总结-政协提案.docx")
+    assert "C类(因条件限制留作参考)1件(第9号);D类(已作说明解释)1件(第35号)。" in summary
+    assert "如35号提案" in summary  # the last class is the one explained face to face
+    letter = document_text(next((example / "build/2024/答复函").glob("提案第035号*")))
+    assert letter.startswith("D\n")

@@ -154,7 +154,7 @@ def archive_index_template() -> None:
 
 
 SUMMARY = [
-    ("公文标题", "{{ org.name }}关于{{ year }}年{{ body_words.full }}办理工作情况的总结"),
+    ("公文标题", "{{ org.name }}关于{{ year }}年市{{ body_words.full }}办理工作情况的总结"),
     ("主送机关", ""),
     ("section", "opening"),
     ("公文正文", "为切实做好{{ year }}年{{ body_words.full }}办理工作,本着对{{ body_words.proposer_side }}高度负责的态度,"
@@ -191,7 +191,7 @@ SUMMARY = [
               "{{ body_words.member }}沟通{% endif %},其中面商{{ stats.face_to_face }}件,面商率为{{ stats.face_rate|rate }},"
               "有的到{{ body_words.member }}所在单位上门听取办理意见,有的邀请到我局了解相关意图。"
               "{% for e in stats.events %}{{ e.date|month_day }},{{ org.short_name }}召开{{ e.title }}"
-              "{% if e.attendees %},邀请了{{ body_words.members_short }}{{ e.attendees|join('、') }}参加会议{% endif %}。{% endfor %}"
+              "。{% if e.attendees %}会议邀请了{{ body_words.members_short }}{{ e.attendees|join('、') }}参加会议。{% endif %}{% endfor %}"
               "办理工作完成后,及时向{{ body_words.member }}寄送《{{ body_words.form_title }}》,"
               "{% if not stats.forms %}目前尚未收回。{% elif stats.all_satisfied %}据反馈情况看,我局办理的{{ stats.forms }}件"
               "{{ kind_word }}均为满意等次。{% else %}共收回{{ stats.forms }}份,办理结果满意{{ stats.result.satisfied }}件、"

@@ -177,7 +177,7 @@ def summary_context(repo: Repository, output: Output) -> Rendered:
     date = year.file.summary.date or dt.date(output.year, 12, 31)
     context = {"org": repo.project.organisation, "year": output.year, "stats": stats, "body_words": words,
                "kind_word": KIND_WORD[body], "sections": sections, "summary_date": date}
-    title = f"{repo.project.organisation.name}关于{output.year}年{words['full']}办理工作情况的总结"
+    title = f"{repo.project.organisation.name}关于{output.year}年市{words['full']}办理工作情况的总结"
     return Rendered(context, title, date)
 
 
