@@ -121,8 +121,26 @@ def resolve_today_fast(root: Path, given: dt.date | None) -> dt.date:
         raise SetupError(str(exc)) from exc
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s")
+class _ChineseHelp:
+    """Click's own help option, described in Chinese like every other option."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示帮助并退出"
+        return option
+
+
+class Command(_ChineseHelp, click.Command):
+    pass
+
+
+class Group(_ChineseHelp, click.Group):
+    command_class = Command
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s", help="显示版本号并退出")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="文档仓库目录(默认:向上查找 proposal-docs.yaml)")
 @click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈")
 @click.option("-v", "--verbose", count=True, help="输出更多信息(如逐个列出生成的文件)")
