@@ -46,35 +46,43 @@ def closing(doc) -> None:
               "联系电话:{{ case.handler.phone }}{% endif %}){% endif %}", "附注")
 
 
-def reply_template() -> None:
+def letter(name: str, *, corner: bool, title: str, addressee: str, opening: str, closing_line: str | None,
+           cc: bool) -> None:
+    """The 信函格式 both letters share: letterhead, title, addressee, opening, body, signature."""
     doc = new_document(letter=True)
-    letter_head(doc, corner=True)
-    para(doc, "关于{{ session.name }}第{{ case.number }}号{{ kind_word }}的答复", "公文标题")
+    letter_head(doc, corner=corner)
+    para(doc, title, "公文标题")
     para(doc, "", "主送机关")
-    para(doc, "{{ case|salutation(recipient) }}:", "主送机关")
-    para(doc, "您提出的《{{ case.title }}》(第{{ case.number }}号){{ kind_word }}收悉。我局高度重视,"
-              "{% if case.co_units %}会同{{ case.co_units|join('、') }}{% endif %}认真研究办理,现答复如下:")
+    para(doc, addressee, "主送机关")
+    para(doc, opening)
     para(doc, "{{p body }}")
-    para(doc, "感谢您对我市科技和经济工作的关心和支持,欢迎继续提出宝贵意见。")
+    if closing_line:
+        para(doc, closing_line)
     closing(doc)
-    para(doc, "", "公文正文")
-    cc = para(doc, "抄送:{{ cc|join(',') }}。", "抄送")
-    border(cc, "top", size=4)
-    border(cc, "bottom", size=4)
-    doc.save(OUT / "reply.docx")
+    if cc:
+        para(doc, "", "公文正文")
+        line = para(doc, "抄送:{{ cc|join(',') }}。", "抄送")
+        border(line, "top", size=4)
+        border(line, "bottom", size=4)
+    doc.save(OUT / f"{name}.docx")
+
+
+def reply_template() -> None:
+    letter("reply", corner=True, cc=True,
+           title="关于{{ session.name }}第{{ case.number }}号{{ kind_word }}的答复",
+           addressee="{{ case|salutation(recipient) }}:",
+           opening="您提出的《{{ case.title }}》(第{{ case.number }}号){{ kind_word }}收悉。我局高度重视,"
+                   "{% if case.co_units %}会同{{ case.co_units|join('、') }}{% endif %}认真研究办理,现答复如下:",
+           closing_line="感谢您对我市科技和经济工作的关心和支持,欢迎继续提出宝贵意见。")
 
 
 def co_opinion_template() -> None:
-    doc = new_document(letter=True)
-    letter_head(doc, corner=False)
-    para(doc, "关于{{ session.name }}第{{ case.number }}号{{ kind_word }}的会办意见", "公文标题")
-    para(doc, "", "主送机关")
-    para(doc, "{{ case.lead_unit }}:", "主送机关")
-    para(doc, "{{ case|proposer_label }}提出的《{{ case.title }}》(第{{ case.number }}号){{ kind_word }}收悉。"
-              "经研究,现将我局会办意见函告如下:")
-    para(doc, "{{p body }}")
-    closing(doc)
-    doc.save(OUT / "co_opinion.docx")
+    letter("co_opinion", corner=False, cc=False,
+           title="关于{{ session.name }}第{{ case.number }}号{{ kind_word }}的会办意见",
+           addressee="{{ case.lead_unit }}:",
+           opening="{{ case|proposer_label }}提出的《{{ case.title }}》(第{{ case.number }}号){{ kind_word }}收悉。"
+                   "经研究,现将我局会办意见函告如下:",
+           closing_line=None)
 
 
 def _cell(cell, text: str, style: str = "表格文字") -> None:
