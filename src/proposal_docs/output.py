@@ -18,8 +18,10 @@ def print_findings(console: Console, findings: list[Finding], fmt: str) -> None:
             click.echo(to_github(findings))
     elif console.is_terminal and findings:
         table = Table()
-        for header in ("位置", "字段", "级别", "说明"):
-            table.add_column(header)
+        table.add_column("位置", no_wrap=True)  # file:line:column must stay whole to be clickable
+        table.add_column("字段", overflow="fold")
+        table.add_column("级别", no_wrap=True)
+        table.add_column("说明", overflow="fold")
         for f in findings:
             table.add_row(f.location(), f.field, "[red]错误[/]" if f.is_error else "[yellow]警告[/]", f.message)
         console.print(table)
