@@ -9,20 +9,18 @@ any moment leaves only whole files and the next build repairs the rest.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import multiprocessing
 import datetime as dt
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
-from .files import atomic_write
+from .files import atomic_write, exclusive_lock
 from .layout import BUILD_DIR
 from .plan import Output, inputs_of, plan
 from .render.contexts import context_for
@@ -75,22 +73,6 @@ def fingerprint(output: Output, repo: Repository, hasher: Hasher) -> str:
              f"templates/{output.template}.docx={hasher(f'templates/{output.template}.docx')}"]
     parts += [f"{rel}={hasher(rel)}" for rel in inputs_of(output, repo)]
     return _sha("\n".join(parts).encode("utf-8"))
-
-
-@contextmanager
-def build_lock(build_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with open(build_dir / LOCK, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def read_manifest(build_dir: Path) -> dict[str, dict]:
@@ -173,7 +155,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     started = time.perf_counter()
     build_dir = repo.root / BUILD_DIR
     report = BuildReport()
-    with build_lock(build_dir, on_wait):
+    with exclusive_lock(build_dir / LOCK, on_wait):
         for stale in build_dir.rglob(".tmp-*"):  # left behind by a build that was killed
             stale.unlink(missing_ok=True)
         old = {} if force else read_manifest(build_dir)
