@@ -85,9 +85,12 @@ def test_a_damaged_output_is_repaired(example):
     assert target.read_bytes() == good
 
 
-def test_force_renders_everything(example):
+def test_force_renders_everything_and_still_removes(example):
     run(example, "build")
     assert len(written(run(example, "-v", "build", "--force"))) == 23
+    (example / "cases/2024/p016.yaml").unlink()
+    result = run(example, "-v", "build", "--force")
+    assert len(written(result)) == 22 and len(removed(result)) == 1
 
 
 def _cli(root: Path, *args: str) -> list[str]:

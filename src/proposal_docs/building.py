@@ -158,7 +158,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     with exclusive_lock(build_dir / LOCK, on_wait):
         for stale in build_dir.rglob(".tmp-*"):  # left behind by a build that was killed
             stale.unlink(missing_ok=True)
-        old = {} if force else read_manifest(build_dir)
+        old = read_manifest(build_dir)  # even with --force: it says which outputs to remove
         repo.save_parse_cache()
         hasher = Hasher(repo)
         wanted = plan(repo)
@@ -166,7 +166,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
             if not (repo.root / "templates" / f"{template}.docx").is_file():
                 raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
         prints = {o.path: fingerprint(o, repo, hasher) for o in wanted}
-        todo = [o for o in wanted if old.get(o.path, {}).get("fingerprint") != prints[o.path]
+        todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
                 or not _intact(build_dir / o.path, old[o.path])]
         report.unchanged = len(wanted) - len(todo)
         pending = {o.path for o in todo}
