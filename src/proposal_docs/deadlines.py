@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from .clock import TODAY_VARIABLE, today  # noqa: F401 - part of this module's interface
 from .findings import Finding
 from .loading import Source
-from .models import FACE_TO_FACE, Case, Duration, Project, Role
+from .models import Case, Duration, Project, Role
 
 @dataclass
 class WorkdayCalendar:
@@ -130,8 +130,3 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
                                         code="no-first-contact", level="warning"))
     return found
 
-
-def had_face_to_face(case: Case) -> bool:
-    """面商: a visit, invitation or meeting on or before the reply."""
-    until = case.reply.date if case.reply else dt.date.max
-    return any(c.mode in FACE_TO_FACE and c.date <= until for c in case.communications)

@@ -18,7 +18,7 @@ from ..statistics import year_statistics
 from .filters import body_paragraphs, doc_number, line_breaks, paragraphs_of
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
-PAGE_CHARS = 22 * 28
+PAGE_LINES, LINE_CHARS = 22, 28  # GB/T 9704: 22 lines of 28 characters
 
 BODY_WORDS = {
     Body.cppcc: {"full": "政协委员提案", "short": "政协", "member": "委员", "members": "委员",
@@ -110,8 +110,8 @@ def feedback_context(repo: Repository, item: CaseFile, output: Output) -> Render
 
 def estimated_pages(*texts: str) -> int:
     """DOCUMENTS.md allows estimating from the text: 22 lines × 28 characters a page."""
-    lines = sum(max(1, math.ceil(len(p) / 28)) for t in texts for p in paragraphs_of(t))
-    return max(1, math.ceil((lines + 14) / 22))  # + heading, salutation, signature, 抄送
+    lines = sum(max(1, math.ceil(len(p) / LINE_CHARS)) for t in texts for p in paragraphs_of(t))
+    return max(1, math.ceil((lines + 14) / PAGE_LINES))  # + heading, salutation, signature, 抄送
 
 
 @dataclass(frozen=True)
