@@ -1,4 +1,4 @@
-"""The bureau's today: --today, else $PROPOSAL_DOCS_TODAY, else the clock in the project's timezone.
+"""Dates as the bureau sees them. today(): --today, --today, else $PROPOSAL_DOCS_TODAY, else the clock in the project's timezone.
 
 CI machines run in UTC while the bureau works in Asia/Shanghai: between 0:00 and 8:00 Beijing time
 the two disagree about the date, and deadlines are the bureau's.
@@ -27,3 +27,8 @@ def today(project_timezone: str, override: dt.date | None = None) -> dt.date:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"未知的时区“{project_timezone}”(proposal-docs.yaml 的 timezone)") from None
     return dt.datetime.now(zone).date()
+
+
+def chinese_date(day: dt.date) -> str:
+    """2024年5月20日: Arabic numerals, no leading zeros (GB/T 9704 7.3.5.4)."""
+    return f"{day.year}年{day.month}月{day.day}日"

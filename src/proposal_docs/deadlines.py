@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
-from .clock import TODAY_VARIABLE, today  # noqa: F401 - part of this module's interface
+from .clock import TODAY_VARIABLE, chinese_date, today  # noqa: F401 - today is part of this module's interface
 from .findings import Finding
 from .loading import Source
 from .models import Case, Duration, Project, Role
@@ -87,10 +87,6 @@ STATE_LABELS = {"open": "办理中", "due_soon": "即将到期", "overdue": "已
                 "replied": "已答复", "late": "逾期答复"}
 
 
-def _chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def deadline_findings(case: Case, source: Source, project: Project, calendar: WorkdayCalendar,
                       on: dt.date) -> list[Finding]:
     """Everything a deadline says about one valid case on a given day."""
@@ -101,32 +97,32 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
 
     if case.extension and case.extension.due > d.max_due:
         found.append(source.finding(("extension", "due"),
-                                    f"延期至 {_chinese_date(case.extension.due)} 超过了最长期限 {_chinese_date(d.max_due)}",
+                                    f"延期至 {chinese_date(case.extension.due)} 超过了最长期限 {chinese_date(d.max_due)}",
                                     code="extension-beyond-max"))
     if case.reply is None:
         days_left = (d.due - on).days
         if days_left < 0:
             line, column = source.position(due_at)
             found.append(Finding(source.path, line, column, "reply", "error", "overdue",
-                                 f"已超过{what}期限 {_chinese_date(d.due)} {-days_left} 天,仍未{verb}"))
+                                 f"已超过{what}期限 {chinese_date(d.due)} {-days_left} 天,仍未{verb}"))
         elif days_left <= d.warn_days:
             line, column = source.position(due_at)
             found.append(Finding(source.path, line, column, "reply", "warning", "due-soon",
-                                 f"{what}期限 {_chinese_date(d.due)},还剩 {days_left} 天"))
+                                 f"{what}期限 {chinese_date(d.due)},还剩 {days_left} 天"))
     else:
         if case.reply.date > d.due:
             found.append(source.finding(("reply", "date"),
-                                        f"{what}日期 {_chinese_date(case.reply.date)} 晚于期限 {_chinese_date(d.due)}",
+                                        f"{what}日期 {chinese_date(case.reply.date)} 晚于期限 {chinese_date(d.due)}",
                                         code="late-co-opinion" if case.role is Role.co else "late-reply"))
         if case.reply.date > on:
             found.append(source.finding(("reply", "date"),
-                                        f"{what}日期 {_chinese_date(case.reply.date)} 晚于今天 {_chinese_date(on)}",
+                                        f"{what}日期 {chinese_date(case.reply.date)} 晚于今天 {chinese_date(on)}",
                                         code="reply-in-future", level="warning"))
     if d.first_contact_due and case.role is not Role.co and on > d.first_contact_due:
         contacted = any(c.date <= d.first_contact_due for c in case.communications)
         if not contacted:
             found.append(source.finding(("communications",),
-                                        f"办前沟通期限 {_chinese_date(d.first_contact_due)} 已过,没有与提案人沟通的记录",
+                                        f"办前沟通期限 {chinese_date(d.first_contact_due)} 已过,没有与提案人沟通的记录",
                                         code="no-first-contact", level="warning"))
     return found
 

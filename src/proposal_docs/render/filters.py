@@ -14,14 +14,14 @@ from fractions import Fraction
 from docxtpl import RichText, RichTextParagraph
 from jinja2 import Environment, StrictUndefined
 
+from ..clock import chinese_date
 from ..models import LABELS, Body, Case
 
 BLANK_NUMBER = "\u3000\u3000"  # room to write the number by hand: 科经提〔2025〕  号
 
 
 def date_cn(day: dt.date | None) -> str:
-    """2024年5月20日: Arabic numerals, no leading zeros (GB/T 9704 7.3.5.4)."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+    return chinese_date(day) if day else ""
 
 
 def month_day(day: dt.date) -> str:
