@@ -1,4 +1,6 @@
-"""Dates as the bureau sees them. today(): --today, --today, else $PROPOSAL_DOCS_TODAY, else the clock in the project's timezone.
+"""Dates as the bureau sees them.
+
+today(): --today, else $PROPOSAL_DOCS_TODAY, else the clock in the project's timezone.
 
 CI machines run in UTC while the bureau works in Asia/Shanghai: between 0:00 and 8:00 Beijing time
 the two disagree about the date, and deadlines are the bureau's.
