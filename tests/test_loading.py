@@ -63,11 +63,14 @@ def test_impossible_date():
 
 
 def test_duplicate_key_is_an_error_not_a_silent_overwrite():
-    with pytest.raises(LoadError) as info:
-        parse_yaml(GOOD + "number: 8\n", "c.yaml")
-    f = info.value.finding
-    assert (f.line, f.column, f.field) == (12, 1, "number")
+    data, source = parse_yaml(GOOD.replace("category: A", "category: D") + "number: 8\n", "c.yaml")
+    case, findings = validate(Case, data, source)
+    assert case is None
+    by_field = {f.field: f for f in findings}
+    f = by_field["number"]
+    assert (f.line, f.column) == (12, 1)
     assert "重复" in f.message and "第 3 行" in f.message
+    assert "reply.category" in by_field  # the rest of the file is still checked
 
 
 @pytest.mark.parametrize(

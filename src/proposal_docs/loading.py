@@ -53,6 +53,7 @@ class Source:
     path: str  # relative to the repository root, forward slashes
     values: dict[FieldPath, Position] = field(default_factory=dict)
     keys: dict[FieldPath, Position] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)  # found while reading, reported with the rest
 
     def position(self, path: FieldPath, *, of_key: bool = False) -> Position:
         """The position of a field, or of its nearest written ancestor when it is missing."""
@@ -193,10 +194,11 @@ class _Builder:
                 raise self.fail(key_node, "键必须是简单文本", "yaml-key", path)
             self.scalar(key_node, path)  # refuses tagged keys
             key = str(key_node.value)  # keys are names: `2024:` and `yes:` stay text
-            if key in result:
+            if key in result:  # reported, and the first value kept, so the rest is still checked
                 first = self.source.keys.get(path + (key,), (0, 0))[0]
-                raise self.fail(key_node, f"键“{key}”重复(第 {first} 行已写过),请合并成一个", "duplicate-key",
-                                path + (key,))
+                self.source.problems.append(self.fail(
+                    key_node, f"键“{key}”重复(第 {first} 行已写过),请合并成一个", "duplicate-key", path + (key,)).finding)
+                continue
             self.source.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, path + (key,))
         return result
@@ -291,9 +293,10 @@ def validate(model: type[BaseModel], data: Any, source: Source, context: dict | 
     if not isinstance(data, dict):
         return None, [source.finding((), "文件顶层应为“键: 值”的映射", code="not-mapping")]
     try:
-        return model.model_validate(data, context=context), []
+        result = model.model_validate(data, context=context)
+        return (None, list(source.problems)) if source.problems else (result, [])
     except ValidationError as exc:
-        findings = []
+        findings = list(source.problems)
         for error in exc.errors(include_url=False):
             path = tuple(error["loc"])
             # a union or enum key of a dict (e.g. deadlines.cppcc) adds a "[key]" part; drop it
