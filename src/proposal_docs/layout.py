@@ -28,3 +28,16 @@ def find_root(start: Path) -> Path:
         if (folder / PROJECT_FILE).is_file():
             return folder
     raise SetupError(f"在 {start} 及其上级目录中找不到 {PROJECT_FILE}:请在文档仓库内运行,或用 --root 指定")
+
+
+def year_folders(root: Path) -> list[Path]:
+    """cases/<year>/ folders: four digits, sorted."""
+    cases = root / "cases"
+    if not cases.is_dir():
+        return []
+    return sorted(p for p in cases.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+
+
+def case_files(year_folder: Path) -> list[Path]:
+    """Every case file of a year: any .yaml but year.yaml."""
+    return sorted(p for p in year_folder.glob("*.yaml") if p.name != YEAR_FILE and p.is_file())

@@ -15,7 +15,7 @@ from typing import Iterator
 from . import __version__
 from .cache import ParseCache
 from .findings import Finding, sort_findings
-from .layout import PROJECT_FILE, YEAR_FILE, SetupError
+from .layout import PROJECT_FILE, YEAR_FILE, SetupError, case_files, year_folders
 from .loading import LoadError, Source, decode, parse_yaml, read_bytes, validate
 from .models import Case, Project, YearFile
 from .rules import case_rules, repository_rules
@@ -110,17 +110,6 @@ def load_project(root: Path, reader: _Reader | None = None) -> tuple[Project, So
     return project, source
 
 
-def case_paths(year_dir: Path) -> list[Path]:
-    return sorted(p for p in year_dir.glob("*.yaml") if p.name != YEAR_FILE and p.is_file())
-
-
-def year_dirs(root: Path) -> list[Path]:
-    cases = root / "cases"
-    if not cases.is_dir():
-        return []
-    return sorted(p for p in cases.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
-
-
 def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
     """All files under root; with cache_file, unchanged files are taken from the last run's parse."""
     reader = _Reader(root)
@@ -130,7 +119,7 @@ def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
     findings: list[Finding] = []
     years: dict[int, Year] = {}
     files_read = 1
-    for folder in year_dirs(root):
+    for folder in year_folders(root):
         number = int(folder.name)
         year_path = folder / YEAR_FILE
         year: Year | None = None
@@ -145,7 +134,7 @@ def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
                 if year_file.year != number:
                     findings.append(source.finding(("year",), f"年度 {year_file.year} 与目录名 {number} 不一致",
                                                    code="year-mismatch"))
-        for path in case_paths(folder):
+        for path in case_files(folder):
             files_read += 1
             case, source = reader.load(path, Case, findings, {"categories": project.categories})
             if case is None:

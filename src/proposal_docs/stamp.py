@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from . import __version__
+from .layout import PROJECT_FILE, YEAR_FILE, case_files, year_folders
 
 MANIFEST = ".manifest.json"
 
@@ -19,10 +20,9 @@ Snapshot = dict[str, list[int]]
 
 
 def input_files(root: Path) -> list[Path]:
-    files = [root / "proposal-docs.yaml"]
-    cases = root / "cases"
-    if cases.is_dir():
-        files += sorted(cases.glob("[0-9][0-9][0-9][0-9]/*.yaml"))
+    files = [root / PROJECT_FILE]
+    for folder in year_folders(root):
+        files += [folder / YEAR_FILE, *case_files(folder)]
     templates = root / "templates"
     if templates.is_dir():
         files += sorted(templates.glob("*.docx"))

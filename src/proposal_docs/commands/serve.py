@@ -42,9 +42,22 @@ def _relevant(root: Path):
 
 
 def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event | None = None) -> None:
+    """Rebuild at start and whenever an input changes.
+
+    File events can be missed (a change made while the first build ran, a network drive that sends
+    none), so every wake-up, including a quiet timeout each second, also compares the inputs'
+    sizes and times with the last build's and rebuilds when they moved.
+    """
     from watchfiles import watch as watch_files
 
+    from ..stamp import snapshot_inputs
+
+    seen = snapshot_inputs(root)
     rebuild()
     targets = [str(p) for p in (root / "cases", root / "templates", root / PROJECT_FILE) if p.exists()]
-    for _ in watch_files(*targets, watch_filter=_relevant(root), stop_event=stop, debounce=300):
-        rebuild()
+    for _ in watch_files(*targets, watch_filter=_relevant(root), stop_event=stop, debounce=300,
+                         rust_timeout=1000, yield_on_timeout=True):
+        now = snapshot_inputs(root)
+        if now != seen:
+            seen = now
+            rebuild()

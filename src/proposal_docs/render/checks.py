@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import tempfile
 from pathlib import Path
 
 from jinja2 import nodes
@@ -62,21 +61,17 @@ def _check_template(name: str, content: bytes) -> tuple[Finding, ...]:
     env = make_environment()
     allowed_globals = set(env.globals)
     findings = []
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "templates" / f"{name}.docx"
-        path.parent.mkdir()
-        path.write_bytes(content)
-        try:
-            template = PreparedTemplate(path, env)
-        except TemplateProblem as exc:
-            return (Finding(rel, 0, 0, "", "error", "bad-template", str(exc)),)
-        known = CONTEXT_NAMES[name]
-        for unknown in sorted(template.names() - known - allowed_globals):
-            findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-name",
-                                    f"模板中的“{unknown}”不存在(拼写错误?),可用:{'、'.join(sorted(known))}"))
-        for source in template.sources:
-            for unknown in sorted(_unknown_attributes(source, env)):
-                findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-field",
-                                        f"模板中的“{unknown}”不存在(拼写错误?)"))
+    try:
+        template = PreparedTemplate(Path(rel), env, content=content)
+    except TemplateProblem as exc:
+        return (Finding(rel, 0, 0, "", "error", "bad-template", str(exc)),)
+    known = CONTEXT_NAMES[name]
+    for unknown in sorted(template.names() - known - allowed_globals):
+        findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-name",
+                                f"模板中的“{unknown}”不存在(拼写错误?),可用:{'、'.join(sorted(known))}"))
+    for source in template.sources:
+        for unknown in sorted(_unknown_attributes(source, env)):
+            findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-field",
+                                    f"模板中的“{unknown}”不存在(拼写错误?)"))
     return tuple(findings)
 

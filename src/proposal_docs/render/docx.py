@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import pickle
 import zipfile
@@ -47,13 +48,13 @@ def template_label(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _patched_parts(path: Path) -> list[tuple[str, bytes | None, str | None]]:
+def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, str | None]]:
     """(name, raw bytes, patched Jinja source) of every part; docxtpl's patch_xml does the patching."""
     try:
-        archive = zipfile.ZipFile(path)
-        patcher = DocxTemplate(path)  # only its patch_xml is used; it never renders here
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        patcher = DocxTemplate(io.BytesIO(content))  # only its patch_xml is used; it never renders here
     except Exception as exc:  # noqa: BLE001 - zipfile and python-docx raise many kinds for a bad file
-        raise TemplateProblem(f"模板 {template_label(path)} 无法打开:不是有效的 .docx 文件({exc})") from exc
+        raise TemplateProblem(f"模板 {label} 无法打开:不是有效的 .docx 文件({exc})") from exc
     parts = []
     with archive:
         for info in archive.infolist():
@@ -65,7 +66,7 @@ def _patched_parts(path: Path) -> list[tuple[str, bytes | None, str | None]]:
                     continue
             parts.append((info.filename, data, None))
     if not any(name == "word/document.xml" for name, _, _ in parts):
-        raise TemplateProblem(f"模板 {template_label(path)} 缺少 word/document.xml,不是 Word 文档")
+        raise TemplateProblem(f"模板 {label} 缺少 word/document.xml,不是 Word 文档")
     return parts
 
 
@@ -76,20 +77,23 @@ class PreparedTemplate:
     the patched parts are kept by the template's content hash, so a small rebuild skips it.
     """
 
-    def __init__(self, path: Path, env: Environment, cache_dir: Path | None = None):
+    def __init__(self, path: Path, env: Environment, cache_dir: Path | None = None, content: bytes | None = None):
+        """content: the template's bytes when the caller has already read them."""
         self.path = path
         self.env = env
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise TemplateProblem(f"模板 {template_label(path)} 无法读取:{exc.strerror}") from exc
+        if content is None:
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                raise TemplateProblem(f"模板 {template_label(path)} 无法读取:{exc.strerror}") from exc
+        digest = hashlib.sha256(content).hexdigest()
         cached = cache_dir / f"{digest}.pickle" if cache_dir else None
         try:
             raw_parts = pickle.loads(cached.read_bytes()) if cached else None
         except (OSError, pickle.PickleError, EOFError):
             raw_parts = None
         if raw_parts is None:
-            raw_parts = _patched_parts(path)
+            raw_parts = _patched_parts(content, template_label(path))
             if cached:
                 atomic_write(cached, pickle.dumps(raw_parts, protocol=5))
         self.sources = [source for _, _, source in raw_parts if source is not None]
