@@ -123,12 +123,30 @@ def test_kill_9_at_random_moments_then_rebuild_equals_a_clean_build(big):
     assert not list((root / "build").rglob(".tmp-*"))
 
 
+def _wait_until_locked(lock: Path, timeout: float = 60) -> bool:
+    """True once another process holds the build lock."""
+    import fcntl
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if lock.exists():
+            with open(lock, "a+") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                except BlockingIOError:
+                    return True
+        time.sleep(0.01)
+    return False
+
+
 def test_two_builds_at_once_do_not_interleave(big):
     root, clean = big
     subprocess.run(["rm", "-rf", str(root / "build")], check=True)
-    first = subprocess.Popen(_cli(root, "build", "--jobs", "1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.3)
-    second = subprocess.run(_cli(root, "build", "--jobs", "1"), capture_output=True, text=True)
+    first = subprocess.Popen(_cli(root, "build", "--jobs", "1", "--no-site"), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    assert _wait_until_locked(root / "build" / ".lock")
+    second = subprocess.run(_cli(root, "build", "--jobs", "1", "--no-site"), capture_output=True, text=True)
     out, err = first.communicate()
     assert first.returncode == 0 and second.returncode == 0
     assert "另一个构建正在进行" in second.stderr
