@@ -146,3 +146,11 @@ def test_status_lists_open_cases_and_unnumbered_replies(example):
     assert "2024-06-20" in result.output and "即将到期" in result.output
     assert "未编文号" in result.output and "p077.yaml" in result.output
     assert "合计 12" in result.output
+
+
+def test_usage_errors_are_chinese_too(example):
+    result = run(example, "check", "--todya", "2024-12-31")
+    assert result.exit_code == 2
+    assert "错误:没有选项 '--todya'。" in result.stderr and "'--today'" in result.stderr
+    result = run(example, "check", "--format", "xml")
+    assert result.exit_code == 2 and "不是 'text', 'json', 'github' 之一" in result.stderr

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_zh
 from .layout import BUILD_DIR, PROJECT_FILE, SetupError, find_root
+
+cli_zh.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 TODAY_HELP = "按哪一天检查期限(默认:环境变量 PROPOSAL_DOCS_TODAY,否则本单位时区的今天)"
