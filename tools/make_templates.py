@@ -31,7 +31,8 @@ def letter_head(doc, *, corner: bool) -> None:
         para(doc, "{% if reply.disclosure %}公开属性:{{ reply.disclosure|label }}{% endif %}", "答复类别")
     para(doc, "{{ org.name }}", "发文机关标志")
     line = para(doc, "", "主送机关")
-    border(line, "bottom", val="double", size=18, color="FF0000", space=1)
+    # 信函格式: a red double line, thick over thin, 4 mm under the 发文机关标志 (GB/T 9704 10.1)
+    border(line, "bottom", val="thickThinSmallGap", size=24, color="FF0000", space=1)
     line.paragraph_format.left_indent = Mm(-7)  # the line is 170 mm, wider than the 156 mm text
     line.paragraph_format.right_indent = Mm(-7)
     para(doc, "{{ doc_number }}", "发文字号")
@@ -62,8 +63,8 @@ def letter(name: str, *, corner: bool, title: str, addressee: str, opening: str,
     if cc:
         para(doc, "", "公文正文")
         line = para(doc, "抄送:{{ cc|join(',') }}。", "抄送")
-        border(line, "top", size=4)
-        border(line, "bottom", size=4)
+        border(line, "top", size=8)  # 版记: first and last rules 0.35 mm (GB/T 9704 7.4.1)
+        border(line, "bottom", size=8)
     doc.save(OUT / f"{name}.docx")
 
 
