@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from proposal_docs.plan import TEMPLATES
 
@@ -65,3 +65,15 @@ def test_templates_carry_only_what_they_use(template):
     size = (TEMPLATE_DIR / f"{name}.docx").stat().st_size
     assert size < 40_000
     assert doc.styles.element.find(qn("w:latentStyles")) is None
+
+
+@pytest.mark.parametrize("name", ["reply", "co_opinion"])
+def test_letterhead_30_mm_from_the_top_edge_with_a_170_mm_red_rule(name):
+    doc = Document(TEMPLATE_DIR / f"{name}.docx")
+    (issuer,) = [p for p in doc.paragraphs if p.style.name == "发文机关标志"]
+    frame = issuer._p.pPr.find(qn("w:framePr"))
+    assert frame.get(qn("w:vAnchor")) == "page" and round(int(frame.get(qn("w:y"))) / 56.7) == 30
+    assert round(int(frame.get(qn("w:w"))) / 56.7) == 170
+    rule = issuer._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000" and rule.get(qn("w:val")) == "thickThinSmallGap"
+    assert issuer.style.font.color.rgb == RGBColor(0xFF, 0, 0)

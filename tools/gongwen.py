@@ -79,7 +79,7 @@ PARAGRAPH_STYLES = {
     "GwCc": ("抄送", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0, {"left_chars": 1, "right_chars": 1, "hanging": 4}),
     "GwIssuer": ("发文机关标志", XIAOBIAOSONG, 26, WD_ALIGN_PARAGRAPH.CENTER, 0, {"color": RED}),
     "GwDocNumber": ("发文字号", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right_chars": 1}),
-    "GwCorner": ("答复类别", HEITI, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right_chars": 1}),
+    "GwCorner": ("答复类别", HEITI, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right_chars": 1, "line": Pt(20)}),
     "GwCell": ("表格文字", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(20)}),
     "GwCellCenter": ("表格居中", FANGSONG, 14, WD_ALIGN_PARAGRAPH.CENTER, 0, {"line": Pt(20)}),
     "GwIndexCell": ("目录文字", FANGSONG, 12, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(18)}),
@@ -272,3 +272,20 @@ def trim_package(doc: Document) -> None:
     for rel_id, rel in list(part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
             part.drop_rel(rel_id)
+
+
+def frame(paragraph, *, y, width=None, x=None, x_align: str | None = None) -> None:
+    """Place a paragraph at a fixed position on the page (w:framePr), text flowing below it."""
+    props = OxmlElement("w:framePr")
+    if width is not None:
+        props.set(qn("w:w"), str(width.twips))
+    props.set(qn("w:wrap"), "notBeside")
+    props.set(qn("w:vAnchor"), "page")
+    props.set(qn("w:y"), str(y.twips))
+    if x_align:
+        props.set(qn("w:hAnchor"), "margin")
+        props.set(qn("w:xAlign"), x_align)
+    else:
+        props.set(qn("w:hAnchor"), "page")
+        props.set(qn("w:x"), str(x.twips))
+    place(paragraph._p.get_or_add_pPr(), props)

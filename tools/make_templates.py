@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gongwen import border, new_document, set_column_widths  # noqa: E402
+from gongwen import border, frame, new_document, set_column_widths  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 
@@ -25,16 +25,18 @@ def para(doc, text: str = "", style: str = "公文正文"):
 
 
 def letter_head(doc, *, corner: bool) -> None:
-    """发文机关标志, the red double line of 信函格式 and the document number."""
+    """发文机关标志 30 mm from the top edge with the red rule of 信函格式, then the document number.
+
+    Both sit in frames anchored to the page (GB/T 9704 10.1 measures from the paper's edge, above
+    the 37 mm text area); the body text flows below them.
+    """
     if corner:
-        para(doc, "{{ reply.category or '' }}", "答复类别")
-        para(doc, "{% if reply.disclosure %}公开属性:{{ reply.disclosure|label }}{% endif %}", "答复类别")
-    para(doc, "{{ org.name }}", "发文机关标志")
-    line = para(doc, "", "主送机关")
-    # 信函格式: a red double line, thick over thin, 4 mm under the 发文机关标志 (GB/T 9704 10.1)
-    border(line, "bottom", val="thickThinSmallGap", size=24, color="FF0000", space=1)
-    line.paragraph_format.left_indent = Mm(-7)  # the line is 170 mm, wider than the 156 mm text
-    line.paragraph_format.right_indent = Mm(-7)
+        for text in ("{{ reply.category or '' }}", "{% if reply.disclosure %}公开属性:{{ reply.disclosure|label }}{% endif %}"):
+            frame(para(doc, text, "答复类别"), y=Mm(10), x_align="right")  # two 20 pt lines end at 24 mm
+    issuer = para(doc, "{{ org.name }}", "发文机关标志")
+    frame(issuer, y=Mm(30), width=Mm(170), x=Mm(20))
+    # a red double line, thick over thin, 4 mm under the 发文机关标志
+    border(issuer, "bottom", val="thickThinSmallGap", size=24, color="FF0000", space=6)
     para(doc, "{{ doc_number }}", "发文字号")
     para(doc, "", "主送机关")
 
