@@ -94,18 +94,8 @@ def guarded(func):
     return wrapper
 
 
+
 def resolve_today(root: Path, given: dt.date | None) -> dt.date:
-    from .clock import today
-    from .repository import load_project
-
-    project, _ = load_project(root)
-    try:
-        return today(project.timezone, given)
-    except ValueError as exc:
-        raise SetupError(str(exc)) from exc
-
-
-def resolve_today_fast(root: Path, given: dt.date | None) -> dt.date:
     """Today without loading pydantic: the option, the variable, else the project's timezone read
     from proposal-docs.yaml with a plain YAML load (the full validation comes later)."""
     import yaml
@@ -113,8 +103,9 @@ def resolve_today_fast(root: Path, given: dt.date | None) -> dt.date:
     from .clock import today
 
     try:
-        project = yaml.safe_load((root / PROJECT_FILE).read_text(encoding="utf-8-sig")) or {}
-        zone = project.get("timezone") or "Asia/Shanghai"
+        path = root / PROJECT_FILE
+        project = yaml.safe_load(path.read_text(encoding="utf-8-sig")) if path.stat().st_size < 1_000_000 else {}
+        zone = (project or {}).get("timezone") or "Asia/Shanghai"
     except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
         zone = "Asia/Shanghai"
     try:
@@ -210,7 +201,7 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
         if find_office() is None:
             raise SetupError(INSTALL_HINT)
     inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
-    site_today = resolve_today_fast(root, today) if site else None
+    site_today = resolve_today(root, today) if site else None
     unchanged = None if force else is_up_to_date(root / BUILD_DIR, inputs, site_today and site_today.isoformat())
     if unchanged is not None and not pdf:
         opts.say(f"生成 0 个文件,未变 {unchanged:,} 个,删除 0 个(输入均未改动)")
