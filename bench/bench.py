@@ -73,7 +73,8 @@ def main() -> None:
     console = Console()
     with tempfile.TemporaryDirectory(prefix="proposal-docs-bench-") as tmp:
         repo = generate(Path(tmp) / "repo", args.cases, ROOT)
-        cli = [PYTHON, "-m", "proposal_docs", "--root", str(repo)]
+        # the console script, as `make build` runs it (python -m would add runpy's imports)
+        cli = [str(Path(PYTHON).parent / "proposal-docs"), "--root", str(repo)]
         console.print(f"{args.cases:,} 件案件,{os.cpu_count()} 核,Python {sys.version.split()[0]}")
         rows = []
         rows.append(("朴素循环 naive docxtpl loop", *measure([PYTHON, __file__, "--naive", str(repo), tmp + "/naive"])))

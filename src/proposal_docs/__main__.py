@@ -1,5 +1,5 @@
 """`python -m proposal_docs` runs the command line."""
 
-from .cli import main
+from .launcher import main
 
-main(prog_name="proposal-docs")
+main()

@@ -27,7 +27,7 @@ from .render.contexts import context_for
 from .render.docx import PreparedTemplate, TemplateProblem
 from .render.filters import make_environment
 from .repository import Repository
-from .stamp import MANIFEST, Snapshot
+from .stamp import MANIFEST, Snapshot, forget, snapshot_outputs, write_stamp
 
 LOCK = ".lock"
 MANIFEST_VERSION = 1
@@ -85,15 +85,18 @@ def read_manifest(build_dir: Path) -> dict[str, dict]:
     return {}
 
 
-def write_manifest(build_dir: Path, outputs: dict[str, dict], inputs: Snapshot | None,
-                   site_today: str | None = None) -> None:
-    """inputs: the input files as they were when the build started; None when it did not finish.
-
-    site_today: the day the site's statuses were computed for (the site changes with the date).
-    """
-    data = {"version": MANIFEST_VERSION, "package": __version__, "inputs": inputs, "site_today": site_today,
-            "outputs": dict(sorted(outputs.items()))}
+def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
+    data = {"version": MANIFEST_VERSION, "package": __version__, "outputs": dict(sorted(outputs.items()))}
     atomic_write(build_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def stamp_complete_build(build_dir: Path, manifest: dict[str, dict], inputs: Snapshot, timezone: str,
+                         site_today: dt.date | None) -> None:
+    """Let the next build answer from stamp.py if nothing moves (outputs as the manifest saw them)."""
+    recorded = tuple((rel, manifest[rel]["size"], manifest[rel]["mtime_ns"]) for rel in sorted(manifest))
+    if snapshot_outputs(build_dir, manifest) != recorded:
+        return  # someone touched an output meanwhile: let the next build look properly
+    write_stamp(build_dir, inputs, recorded, timezone, site_today.isoformat() if site_today else None)
 
 
 # --- rendering, in this process or in workers ----------------------------------------------------
@@ -149,7 +152,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     """Render every output whose inputs changed into build/; the repository must be valid.
 
     inputs is the snapshot of the input files taken before the repository was loaded; it is
-    recorded only when the build completes, so the next no-op build can stop early. With
+    stamped only when the build completes, so the next no-op build can stop early. With
     site_today, build/site/ is brought up to date too, statuses computed for that day.
     """
     started = time.perf_counter()
@@ -158,6 +161,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     with exclusive_lock(build_dir / LOCK, on_wait):
         for stale in build_dir.rglob(".tmp-*"):  # left behind by a build that was killed
             stale.unlink(missing_ok=True)
+        forget(build_dir)  # until this build completes, the next one takes the full path
         old = read_manifest(build_dir)  # even with --force: it says which outputs to remove
         repo.save_parse_cache()
         hasher = Hasher(repo)
@@ -179,7 +183,6 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
             if progress:
                 progress(done, len(todo))
 
-        complete = False
         try:
             for path, data in render_all(repo, todo, jobs, advance):
                 atomic_write(build_dir / path, data)
@@ -190,15 +193,15 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
                 hashes = {path: entry["hash"] for path, entry in manifest.items()}
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
-            complete = True
         finally:
             # even a failed build records what it finished, so the next one does not redo it
             for path in set(old) - set(prints):
                 (build_dir / path).unlink(missing_ok=True)
                 report.removed.append(path)
                 _prune_empty(build_dir / path, build_dir)
-            write_manifest(build_dir, manifest, inputs if complete else None,
-                           site_today.isoformat() if complete and site_today else None)
+            write_manifest(build_dir, manifest)
+        if inputs is not None:
+            stamp_complete_build(build_dir, manifest, inputs, repo.project.timezone, site_today)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -192,7 +192,7 @@ def status(opts: Options, today: dt.date | None) -> None:
 @guarded
 def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None, pdf: bool = False) -> None:
     """生成全部文书到 build/ 目录(只重新生成有变化的),以及 build/site 网页。"""
-    from .stamp import is_up_to_date, snapshot_inputs
+    from .stamp import UP_TO_DATE, snapshot_inputs, up_to_date
 
     root = opts.repository_root()
     if pdf:
@@ -201,11 +201,11 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
         if find_office() is None:
             raise SetupError(INSTALL_HINT)
     inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
-    site_today = resolve_today(root, today) if site else None
-    unchanged = None if force else is_up_to_date(root / BUILD_DIR, inputs, site_today and site_today.isoformat())
-    if unchanged is not None and not pdf:
-        opts.say(f"生成 0 个文件,未变 {unchanged:,} 个,删除 0 个(输入均未改动)")
+    unchanged = None if force or pdf else up_to_date(root, inputs, site, today)
+    if unchanged is not None:  # launcher.py answers this case before click is even imported
+        opts.say(UP_TO_DATE.format(count=unchanged))
         return
+    site_today = resolve_today(root, today) if site else None
 
     from .building import build as run_build
     from .output import print_findings

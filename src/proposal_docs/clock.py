@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TODAY_VARIABLE = "PROPOSAL_DOCS_TODAY"
 
@@ -24,6 +23,8 @@ def today(project_timezone: str, override: dt.date | None = None) -> dt.date:
             return dt.date.fromisoformat(env)
         except ValueError:
             raise ValueError(f"环境变量 {TODAY_VARIABLE} 应写作 YYYY-MM-DD,实际为“{env}”") from None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when the clock is asked
+
     try:
         zone = ZoneInfo(project_timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -1,12 +1,12 @@
 """Where things are in a document repository, and the error for a repository that cannot be used.
 
-Kept free of heavy imports: the command line reads it before deciding whether any YAML must be
-parsed at all.
+Kept free of imports beyond os (pathlib included): the launcher reads it before deciding whether
+anything must be loaded at all.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
@@ -23,11 +23,19 @@ class SetupError(Exception):
 
 def find_root(start: Path) -> Path:
     """The nearest folder up the tree that holds proposal-docs.yaml."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / PROJECT_FILE).is_file():
-            return folder
-    raise SetupError(f"在 {start} 及其上级目录中找不到 {PROJECT_FILE}:请在文档仓库内运行,或用 --root 指定")
+    from pathlib import Path
+
+    return Path(find_root_folder(os.fspath(start)))
+
+
+def find_root_folder(start: str) -> str:
+    folder = os.path.realpath(start)
+    while not os.path.isfile(os.path.join(folder, PROJECT_FILE)):
+        if os.path.dirname(folder) == folder:
+            raise SetupError(f"在 {os.path.realpath(start)} 及其上级目录中找不到 {PROJECT_FILE}:"
+                             "请在文档仓库内运行,或用 --root 指定")
+        folder = os.path.dirname(folder)
+    return folder
 
 
 def year_folders(root: Path) -> list[Path]:
