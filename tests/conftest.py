@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,9 @@ from click.testing import CliRunner
 from proposal_docs.cli import main
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Builds run as subprocesses must not leave warm build servers behind; test_server.py turns them on.
+os.environ["PROPOSAL_DOCS_SERVER"] = "0"
 EXAMPLE_PARTS = ("proposal-docs.yaml", "cases", "templates")
 
 

@@ -41,10 +41,35 @@ def test_noop_rebuild_renders_nothing(example):
 
 def test_edit_one_case_rebuilds_its_documents_and_its_year_aggregates(example):
     run(example, "build")
-    edit(example / "cases/2024/p009.yaml", "约120家", "约130家")
+    edit(example / "cases/2024/p009.yaml", "doc_number: 科经提〔2024〕2号", "doc_number: 科经提〔2024〕12号")
     result = run(example, "-v", "build")
     assert written(result) == {"2024/答复函/提案第009号-关于小型服装加工厂发展的建议.docx",
                                "2024/征询意见表/提案第009号-关于小型服装加工厂发展的建议.docx"} | AGGREGATES_CPPCC
+
+
+def test_an_archive_index_whose_rows_did_not_change_is_not_rendered_again(example):
+    """Early cutoff: a reply's wording changes the reply and the summary, not the index's rows."""
+    run(example, "build")
+    index = example / "build/2024/归档文件目录-政协提案.docx"
+    before = index.read_bytes()
+    edit(example / "cases/2024/p009.yaml", "约120家", "约130家")
+    result = run(example, "-v", "build")
+    assert written(result) == {"2024/答复函/提案第009号-关于小型服装加工厂发展的建议.docx",
+                               "2024/征询意见表/提案第009号-关于小型服装加工厂发展的建议.docx",
+                               "2024/办理工作总结-政协提案.docx"}
+    assert index.read_bytes() == before
+    assert "输入均未改动" in run(example, "build").output  # and the new fingerprint was recorded
+
+
+def test_the_archive_index_follows_its_template_even_when_its_rows_stay(example):
+    run(example, "build")
+    template = example / "templates/archive_index.docx"
+    doc = Document(template)
+    doc.add_paragraph("(本目录一式两份)")
+    doc.save(template)
+    result = run(example, "-v", "build")
+    assert written(result) == {p for p in snapshot(example / "build") if "归档文件目录" in p}
+    assert "本目录一式两份" in Document(example / "build/2024/归档文件目录-政协提案.docx").paragraphs[-1].text
 
 
 def test_edit_a_template_rebuilds_exactly_its_documents(example):

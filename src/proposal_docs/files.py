@@ -64,6 +64,19 @@ def exclusive_lock(path: Path, on_wait: Callable[[], None] | None = None) -> Ite
             _unlock(handle)
 
 
+@contextmanager
+def lock_if_free(path: Path) -> Iterator[bool]:
+    """Try once to take an exclusive lock: True while held, False if another process has it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        held = _try_lock(handle)
+        try:
+            yield held
+        finally:
+            if held:
+                _unlock(handle)
+
+
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
 

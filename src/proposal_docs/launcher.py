@@ -1,11 +1,20 @@
-"""The `proposal-docs` entry point: answers an up-to-date `build` before anything heavy is imported.
+"""The `proposal-docs` entry point: a `build` is answered as cheaply as it can be.
 
-Clerks run `make build` after every edit, and editors run it on every save. When nothing changed,
-the answer is a directory listing compared with the last build's (stamp.py); importing click, rich and pydantic
-would cost several times that. So only the plain forms of `build` are recognised here — the global
-options --root, -q, -v and --debug, and build's own --site/--no-site, --today and --jobs — and
-everything else, or any doubt at all (no stamp, a changed file, a malformed option), goes to the
-full command line in cli.py, which gives the same answer the slow way or explains the problem.
+Clerks run `make build` after every edit, and editors run it on every save. Three ways, cheapest
+first:
+
+1. Nothing changed: the answer is a directory listing compared with the last build's (stamp.py),
+   before click, rich or pydantic are imported — they would cost several times that.
+2. A warm build server serves this repository (server.py): it runs the build, and its output is
+   printed here.
+3. Otherwise the full command line in cli.py runs in this process; after a successful build it
+   starts the build server in the background for next time (not under CI, nor with
+   PROPOSAL_DOCS_SERVER=0).
+
+Only the plain forms of `build` take the first two ways — the global options --root, -q, -v and
+--debug, and build's own --site/--no-site, --today, --jobs and --force. Everything else, and any
+doubt at all (no stamp, a malformed option, no server), goes the third way, which gives the same
+answer or explains the problem.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import os
 import sys
 
 VALUE_OPTIONS = ("--root", "--today", "--jobs", "-j")
+SERVER_VARIABLE = "PROPOSAL_DOCS_SERVER"  # "0": never start or use a build server
 
 
 def _split(arg: str) -> tuple[str, str | None]:
@@ -26,9 +36,10 @@ def _split(arg: str) -> tuple[str, str | None]:
     return arg, None
 
 
-def parse_plain_build(argv: list[str]) -> tuple | None:
-    """(root or None, quiet, site, today as a date or None) of a plain `build`, else None."""
-    root, quiet, site, today, command = None, False, True, None, False
+def parse_plain_build(argv: list[str]) -> dict | None:
+    """What a plain `build` asks for (root, quiet, verbose, debug, site, today, jobs, force), else None."""
+    request = dict(root=None, quiet=False, verbose=0, debug=False, site=True, today=None, jobs=None, force=False)
+    command = False
     args = iter(argv)
     for arg in args:
         name, value = _split(arg)
@@ -40,47 +51,66 @@ def parse_plain_build(argv: list[str]) -> tuple | None:
             if name == "build":
                 command = True
             elif name == "--root" and value:
-                root = value
+                request["root"] = value
             elif name in ("-q", "--quiet"):
-                quiet = True
-            elif name not in ("-v", "--verbose", "--debug"):
+                request["quiet"] = True
+            elif name in ("-v", "--verbose"):
+                request["verbose"] += 1
+            elif name == "--debug":
+                request["debug"] = True
+            else:
                 return None
         elif name in ("--site", "--no-site"):
-            site = name == "--site"
+            request["site"] = name == "--site"
+        elif name == "--force":
+            request["force"] = True
         elif name in ("--jobs", "-j"):
             if not (value or "").isdigit() or int(value) < 1:
                 return None
+            request["jobs"] = int(value)
         elif name == "--today":
             import datetime  # only here: each import is paid by every no-op build
 
             try:
-                today = datetime.date.fromisoformat(value or "")
+                request["today"] = datetime.date.fromisoformat(value or "")
             except ValueError:
                 return None
         else:
             return None
-    return (root, quiet, site, today) if command else None
+    return request if command else None
 
 
-def answered_up_to_date(argv: list[str]) -> bool:
-    """Print the closing line and return True when a plain `build` has nothing to do."""
-    request = parse_plain_build(argv)
-    if request is None:
-        return False
-    given_root, quiet, site, given_today = request
+def as_argv(request: dict, root: str) -> list[str]:
+    """The same request as a command line that works from any folder."""
+    argv = ["--root", root] + ["-q"] * request["quiet"] + ["-v"] * request["verbose"] + ["--debug"] * request["debug"]
+    argv += ["build", "--site" if request["site"] else "--no-site"] + ["--force"] * request["force"]
+    if request["today"]:
+        argv += ["--today", request["today"].isoformat()]
+    if request["jobs"]:
+        argv += ["--jobs", str(request["jobs"])]
+    return argv
+
+
+def repository_of(request: dict) -> str | None:
     from .layout import PROJECT_FILE, SetupError, find_root_folder
-    from .stamp import UP_TO_DATE, snapshot_inputs, up_to_date
 
     try:
-        root = os.path.realpath(given_root) if given_root else find_root_folder(os.getcwd())
+        root = os.path.realpath(request["root"]) if request["root"] else find_root_folder(os.getcwd())
     except (SetupError, OSError):
+        return None
+    return root if os.path.isfile(os.path.join(root, PROJECT_FILE)) else None
+
+
+def answered_up_to_date(root: str, request: dict) -> bool:
+    """Print the closing line and return True when the build has nothing to do."""
+    from .stamp import UP_TO_DATE, snapshot_inputs, up_to_date
+
+    if request["force"]:
         return False
-    if not os.path.isfile(os.path.join(root, PROJECT_FILE)):
-        return False
-    count = up_to_date(root, snapshot_inputs(root), site, given_today)
+    count = up_to_date(root, snapshot_inputs(root), request["site"], request["today"])
     if count is None:
         return False
-    if not quiet:
+    if not request["quiet"]:
         line = UP_TO_DATE.format(count=count) + "\n"
         try:
             line.encode(sys.stdout.encoding or "utf-8")
@@ -91,9 +121,78 @@ def answered_up_to_date(argv: list[str]) -> bool:
     return True
 
 
+def served_build(root: str, request: dict) -> int | None:
+    """Let the warm build server of this repository run the build (server.py); its exit code, or
+    None when there is no server, it is out of date, or it went away."""
+    import json
+    import socket
+
+    from . import __version__
+    from .clock import TODAY_VARIABLE
+    from .layout import BUILD_DIR, SERVER_FILE
+
+    try:
+        with open(os.path.join(root, BUILD_DIR, SERVER_FILE), "rb") as file:
+            info = json.loads(file.read())
+        if info["package"] != __version__:
+            return None
+        connection = socket.create_connection(("127.0.0.1", info["port"]), timeout=2)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    message = {"token": info["token"], "argv": as_argv(request, root), "today": os.environ.get(TODAY_VARIABLE)}
+    with connection:
+        try:
+            connection.sendall(json.dumps(message).encode("utf-8") + b"\n")
+            connection.settimeout(None)  # a build takes as long as it takes
+            for line in connection.makefile("rb"):
+                reply = json.loads(line)
+                if "exit" in reply:
+                    return reply["exit"]
+                if "stale" in reply:
+                    return None
+                stream = sys.stdout if "out" in reply else sys.stderr
+                stream.write(reply.get("out", reply.get("err", "")))
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    sys.stderr.write("构建服务意外中断,改为直接构建。\n")
+    return None
+
+
+def server_wanted() -> bool:
+    return os.environ.get(SERVER_VARIABLE, "1") != "0" and not os.environ.get("CI")
+
+
+def start_server(root: str) -> None:
+    """Start the build server for the next build, detached; it quits by itself when idle."""
+    import subprocess
+
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        detach = {"creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP}
+    else:
+        detach = {"start_new_session": True}
+    try:
+        subprocess.Popen([sys.executable, "-m", "proposal_docs.server", root], cwd=root, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True, **detach)
+    except OSError:
+        pass  # only the next build's speed is lost
+
+
 def main() -> None:
-    if os.environ.get("PROPOSAL_DOCS_NO_SHORTCUT") != "1" and answered_up_to_date(sys.argv[1:]):
+    argv = sys.argv[1:]
+    request = parse_plain_build(argv)
+    root = repository_of(request) if request else None
+    if root and answered_up_to_date(root, request):
         sys.exit(0)
+    if root and server_wanted():
+        status = served_build(root, request)
+        if status is not None:
+            sys.exit(status)
     from .cli import main as cli_main
 
-    cli_main(prog_name="proposal-docs")
+    try:
+        cli_main(argv, prog_name="proposal-docs")
+    except SystemExit as exit_:
+        if root and exit_.code in (0, None) and server_wanted():
+            start_server(root)
+        raise

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import __version__
+from . import __version__, warm
 from .cache import ParseCache
 from .findings import Finding, sort_findings
 from .layout import PROJECT_FILE, YEAR_FILE, SetupError, case_files, year_folders
@@ -51,7 +51,8 @@ class Repository:
     parse_cache: ParseCache | None = None
 
     def save_parse_cache(self) -> None:
-        if self.parse_cache is not None:
+        """Written by each one-shot build; the build server writes its caches when it stops."""
+        if self.parse_cache is not None and not warm.enabled:
             self.parse_cache.save(keep=set(self.digests))
 
     def all_cases(self) -> Iterator[CaseFile]:
@@ -61,6 +62,10 @@ class Repository:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.is_error]
+
+
+def _unreadable(rel: str, exc: OSError) -> Finding:
+    return Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件:{exc.strerror}")
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -75,19 +80,25 @@ class _Reader:
         self.cache: ParseCache | None = None
         self.digests: dict[str, str] = {}
 
-    def load(self, path: Path, model, findings: list[Finding], context: dict | None = None):
-        rel = _rel(self.root, path)
-        try:
-            raw = read_bytes(path, rel)
-        except LoadError as exc:
-            findings.append(exc.finding)
-            return None, Source(rel)
-        digest = self.digests[rel] = hashlib.sha256(raw).hexdigest()
-        cached = self.cache.get(rel, digest) if self.cache else None
+    def load(self, path: Path, model, findings: list[Finding], context: dict | None = None, rel: str | None = None):
+        rel = rel or _rel(self.root, path)
+        digest = warm.known_digest(str(path))  # in the build server: unchanged files are not even read
+        cached = self.cache.get(rel, digest) if digest and self.cache else None
         if cached is None:
-            cached = self._parse(raw, rel, model, context)
-            if self.cache:
-                self.cache.put(rel, digest, cached)
+            try:
+                stat = path.stat()  # before reading: a write in between is then seen next time
+                raw = read_bytes(path, rel)
+            except (OSError, LoadError) as exc:
+                findings.append(exc.finding if isinstance(exc, LoadError) else _unreadable(rel, exc))
+                return None, Source(rel)
+            digest = hashlib.sha256(raw).hexdigest()
+            warm.remember_digest(str(path), stat.st_size, stat.st_mtime_ns, digest)
+            cached = self.cache.get(rel, digest) if self.cache else None
+            if cached is None:
+                cached = self._parse(raw, rel, model, context)
+                if self.cache:
+                    self.cache.put(rel, digest, cached)
+        self.digests[rel] = digest
         result, source, problems = cached
         findings.extend(problems)
         return result, source
@@ -115,7 +126,8 @@ def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
     reader = _Reader(root)
     project, project_source = load_project(root, reader)
     if cache_file is not None:
-        reader.cache = ParseCache(cache_file, f"{__version__}:{reader.digests[PROJECT_FILE]}")
+        salt = f"{__version__}:{reader.digests[PROJECT_FILE]}"
+        reader.cache = warm.memo(("parse cache", cache_file, salt), lambda: ParseCache(cache_file, salt))
     findings: list[Finding] = []
     years: dict[int, Year] = {}
     files_read = 1
@@ -136,7 +148,8 @@ def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
                                                    code="year-mismatch"))
         for path in case_files(folder):
             files_read += 1
-            case, source = reader.load(path, Case, findings, {"categories": project.categories})
+            case, source = reader.load(path, Case, findings, {"categories": project.categories},
+                                       rel=f"cases/{folder.name}/{path.name}")
             if case is None:
                 continue
             item = CaseFile(path, source, case)

@@ -8,7 +8,10 @@ misspelt field in a template a clerk edited.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import math
+import pickle
 from dataclasses import dataclass
 
 from ..models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
@@ -50,6 +53,8 @@ class Rendered:
     context: dict
     title: str
     date: dt.date | None
+    # bytes equal exactly when the document would be: lets a build skip rendering it again
+    content_key: str | None = None
 
 
 def document_title(case: Case, session_name: str, template: str) -> str:
@@ -108,6 +113,7 @@ def feedback_context(repo: Repository, item: CaseFile, output: Output) -> Render
                     case.feedback.date if case.feedback else case.reply.date)
 
 
+@functools.lru_cache(maxsize=8192)  # the archive index asks again for every reply on every rebuild
 def estimated_pages(*texts: str) -> int:
     """DOCUMENTS.md allows estimating from the text: 22 lines × 28 characters a page."""
     lines = sum(max(1, math.ceil(len(p) / LINE_CHARS)) for t in texts for p in paragraphs_of(t))
@@ -161,7 +167,11 @@ def archive_context(repo: Repository, output: Output) -> Rendered:
                                    str(pages or ""), ""))
     context = {"fonds": project.organisation.fonds, "year": output.year, "retention": project.retention,
                "unit_name": BODY_TITLE[body], "rows": rows, "org": project.organisation}
-    return Rendered(context, f"{output.year}年归档文件目录({BODY_TITLE[body]})", dt.date(output.year, 12, 31))
+    title, date = f"{output.year}年归档文件目录({BODY_TITLE[body]})", dt.date(output.year, 12, 31)
+    # Rows of plain strings pickle to the same bytes in every process; the organisation goes in as
+    # its field values, since a pydantic model's pickle carries a set whose order varies.
+    key = pickle.dumps((dict(context, org=project.organisation.model_dump()), title, date), protocol=5)
+    return Rendered(context, title, date, hashlib.sha256(key).hexdigest())
 
 
 def summary_context(repo: Repository, output: Output) -> Rendered:

@@ -1,0 +1,181 @@
+"""The build server: a warm process that runs `build` for the launcher, like Gradle's daemon.
+
+Most of a small one-shot rebuild is spent importing pydantic, docxtpl and Jinja, and re-reading
+what did not change. After a build on a clerk's machine the launcher starts this process in the
+background (never under CI, nor with PROPOSAL_DOCS_SERVER=0). It keeps the libraries loaded and,
+through warm.py, the parsed cases and prepared templates, and answers plain `build` requests for
+one repository on 127.0.0.1. It stops after 20 idle minutes, when its own code changes, or when
+its repository goes away.
+
+Nothing here decides what a build does: each request runs the very click command a one-shot build
+runs, under the same build lock, and sends its output back as it is written, so the answers are
+the same. The client side is in launcher.py.
+
+Protocol: one JSON line from the client ({"token", "argv", "today"}), then JSON lines from the
+server: {"out": text} or {"err": text} as the build writes, and finally {"exit": code} — or
+{"stale": true} when the client should build by itself.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import secrets
+import socket
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+from . import __version__, warm
+from .files import atomic_write, lock_if_free
+from .clock import TODAY_VARIABLE
+from .layout import BUILD_DIR, PROJECT_FILE, SERVER_FILE
+
+SERVER_LOCK = ".server.lock"  # held for the server's life: at most one per repository
+IDLE_SECONDS = 20 * 60
+
+
+def code_fingerprint() -> tuple:
+    """Modification times of the package's own files: a reinstall or an edit retires the server."""
+    package = Path(__file__).parent
+    return tuple(sorted((str(p.relative_to(package)), p.stat().st_mtime_ns) for p in package.rglob("*.py")))
+
+
+class _Channel(io.TextIOBase):
+    """stdout or stderr of one request, sent to the client as JSON lines."""
+
+    def __init__(self, connection: socket.socket, name: str):
+        self.connection, self.name = connection, name
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str | bytes) -> int:
+        if isinstance(text, (bytes, bytearray)):  # click writes bytes where it expects a console
+            text = bytes(text).decode("utf-8", "replace")
+        if text:
+            send(self.connection, {self.name: text})
+        return len(text)
+
+
+def send(connection: socket.socket, message: dict) -> None:
+    connection.sendall(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
+
+
+def receive_line(connection: socket.socket, limit: int = 1 << 20) -> bytes:
+    data = b""
+    while not data.endswith(b"\n") and len(data) < limit:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def run_request(argv: list[str], today: str | None) -> int:
+    """One `proposal-docs ARGV` exactly as a one-shot process would run it; its exit code."""
+    from .cli import main
+
+    saved = os.environ.get(TODAY_VARIABLE)
+    if today is None:
+        os.environ.pop(TODAY_VARIABLE, None)
+    else:
+        os.environ[TODAY_VARIABLE] = today  # the client's, not the server's, decides the day
+    try:
+        main(argv, prog_name="proposal-docs", standalone_mode=True)
+        return 0
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        if saved is None:
+            os.environ.pop(TODAY_VARIABLE, None)
+        else:
+            os.environ[TODAY_VARIABLE] = saved
+
+
+def serve_builds(root: Path, idle_seconds: float = IDLE_SECONDS) -> None:
+    build_dir = root / BUILD_DIR
+    with lock_if_free(build_dir / SERVER_LOCK) as alone:
+        if not alone:
+            return  # another server already serves this repository
+        warm.keep_between_builds()
+        _warm_up(root)
+        code = code_fingerprint()
+        token = secrets.token_hex(16)
+        with socket.create_server(("127.0.0.1", 0)) as listener:
+            info = {"package": __version__, "pid": os.getpid(), "port": listener.getsockname()[1], "token": token}
+            atomic_write(build_dir / SERVER_FILE, json.dumps(info).encode("utf-8"))
+            try:
+                _answer(listener, root, token, code, idle_seconds)
+            finally:
+                _retire(build_dir, info)
+
+
+def _warm_up(root: Path) -> None:
+    """Import what a build imports, and read the repository once, before saying we are here."""
+    from .building import prepare_templates
+    from .plan import TEMPLATES
+    from .repository import load_repository
+
+    load_repository(root, cache_file=root / BUILD_DIR / ".cache" / "parsed.pickle")
+    try:
+        prepare_templates(root, TEMPLATES)
+    except Exception:  # noqa: BLE001 - a broken template is reported by the build that needs it
+        pass
+
+
+def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_seconds: float) -> None:
+    last = time.monotonic()
+    listener.settimeout(30)
+    while time.monotonic() - last < idle_seconds and (root / PROJECT_FILE).is_file():
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            continue
+        with connection:
+            try:
+                if not _serve_one(connection, token, code):
+                    return
+            except (OSError, ValueError):
+                pass  # the client went away; its next build is served or runs by itself
+        last = time.monotonic()
+
+
+def _serve_one(connection: socket.socket, token: str, code: tuple) -> bool:
+    """Answer one request; False when this server must stop (its code changed)."""
+    request = json.loads(receive_line(connection) or b"{}")
+    if not isinstance(request, dict) or not secrets.compare_digest(str(request.get("token", "")), token):
+        return True
+    if code_fingerprint() != code:
+        send(connection, {"stale": True})
+        return False
+    with redirect_stdout(_Channel(connection, "out")), redirect_stderr(_Channel(connection, "err")):
+        status = run_request(list(request.get("argv", [])), request.get("today"))
+    send(connection, {"exit": status})
+    return True
+
+
+def _retire(build_dir: Path, info: dict) -> None:
+    """Remove our address (unless a newer server wrote its own) and keep the parsed files."""
+    try:
+        if json.loads((build_dir / SERVER_FILE).read_text("utf-8")).get("pid") == info["pid"]:
+            (build_dir / SERVER_FILE).unlink()
+    except (OSError, ValueError):
+        pass
+    for cache in warm.kept("parse cache"):
+        try:
+            cache.save(keep=set(cache.entries))
+        except OSError:
+            pass
+
+
+if __name__ == "__main__":
+    serve_builds(Path(sys.argv[1]).resolve())

@@ -1,0 +1,57 @@
+"""What a long-lived build process (server.py) keeps from one build to the next.
+
+A one-shot `build` leaves all of this empty. The build server calls ``keep_between_builds()`` once;
+after that, content hashes of unchanged files, parsed case files and prepared templates survive
+between builds. Each is keyed by content — a file's hash is reused only while its size and
+modification time stay exactly as they were, and only when that time is old enough that a
+same-tick rewrite could not hide behind it (git calls this the racy-timestamp problem).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable
+
+RACY_NS = 2_000_000_000  # file systems with coarse clocks (FAT: 2 s) could hide a rewrite within this
+
+enabled = False
+_digests: dict[str, tuple[int, int, int, str]] = {}  # path → (size, mtime_ns, when hashed, sha256)
+_memo: dict[Any, Any] = {}
+
+
+def keep_between_builds() -> None:
+    global enabled
+    enabled = True
+
+
+def known_digest(path: str) -> str | None:
+    """The content hash of path if it was hashed before and cannot have changed since."""
+    if not enabled or path not in _digests:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    size, mtime, hashed_at, digest = _digests[path]
+    if (stat.st_size, stat.st_mtime_ns) != (size, mtime) or mtime > hashed_at - RACY_NS:
+        return None
+    return digest
+
+
+def remember_digest(path: str, size: int, mtime_ns: int, digest: str) -> None:
+    if enabled:
+        _digests[path] = (size, mtime_ns, time.time_ns(), digest)
+
+
+def memo(key: Any, make: Callable[[], Any]) -> Any:
+    """make() once per key while enabled (keys must name the content, e.g. by its hash)."""
+    if not enabled:
+        return make()
+    if key not in _memo:
+        _memo[key] = make()
+    return _memo[key]
+
+
+def kept(kind: str) -> list[Any]:
+    return [value for key, value in _memo.items() if isinstance(key, tuple) and key[0] == kind]
