@@ -24,7 +24,7 @@ from . import __version__, warm
 from .files import atomic_write, exclusive_lock
 from .layout import BUILD_DIR
 from .plan import Output, inputs_of, plan
-from .render.contexts import context_for
+from .render.contexts import archive_content_key, context_for
 from .render.docx import PreparedTemplate, TemplateProblem
 from .render.filters import make_environment
 from .repository import Repository
@@ -62,19 +62,28 @@ class Hasher:
     def __init__(self, repo: Repository):
         self.root = repo.root
         self.cache: dict[str, str] = dict(repo.digests)
+        self.lines: dict[str, str] = {}
 
     def __call__(self, rel: str) -> str:
         if rel not in self.cache:
             self.cache[rel] = _sha((self.root / rel).read_bytes())
         return self.cache[rel]
 
+    def line(self, rel: str) -> str:
+        """"rel=hash", as fingerprints list their inputs (made once per file: there are thousands)."""
+        if rel not in self.lines:
+            self.lines[rel] = f"{rel}={self(rel)}"
+        return self.lines[rel]
+
+
+FINGERPRINT_HEADER = f"proposal-docs {__version__}\nmanifest {MANIFEST_VERSION}"
+
 
 def fingerprint(output: Output, repo: Repository, hasher: Hasher) -> str:
     """The content hash of everything the output is made from: same fingerprint, same bytes."""
-    template = f"templates/{output.template}.docx"
-    parts = [f"proposal-docs {__version__}", f"manifest {MANIFEST_VERSION}", repr(output), f"{template}={hasher(template)}"]
-    parts += [f"{rel}={hasher(rel)}" for rel in inputs_of(output, repo)]
-    return _sha("\n".join(parts).encode("utf-8"))
+    lines = (hasher.line(f"templates/{output.template}.docx"), *map(hasher.line, inputs_of(output, repo)))
+    return warm.memo(("fingerprint", output, lines),
+                     lambda: _sha("\n".join((FINGERPRINT_HEADER, repr(output), *lines)).encode("utf-8")))
 
 
 def read_manifest(build_dir: Path) -> dict[str, dict]:
@@ -89,11 +98,8 @@ def read_manifest(build_dir: Path) -> dict[str, dict]:
 
 def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
     data = {"version": MANIFEST_VERSION, "package": __version__, "outputs": dict(sorted(outputs.items()))}
-    # one line per output keeps it readable; no indent= keeps json's C encoder (ten times faster)
-    lines = ",\n".join(f"{json.dumps(path, ensure_ascii=False)}: {json.dumps(entry)}"
-                        for path, entry in data.pop("outputs").items())
-    head = json.dumps(data)[:-1]
-    atomic_write(build_dir / MANIFEST, f'{head}, "outputs": {{\n{lines}\n}}}}\n'.encode("utf-8"))
+    # no indent: json's C encoder then writes it in a few milliseconds (`python -m json.tool` to read)
+    atomic_write(build_dir / MANIFEST, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def stamp_complete_build(build_dir: Path, manifest: dict[str, dict], inputs: Snapshot, timezone: str,
@@ -189,8 +195,9 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
             if not (repo.root / "templates" / f"{template}.docx").is_file():
                 raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
         prints = {o.path: fingerprint(o, repo, hasher) for o in wanted}
+        prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
-                or not _intact(os.path.join(build_dir, o.path), old[o.path])]
+                or not _intact(prefix + o.path, old[o.path])]
         if not force:
             todo = _cut_off_unchanged_content(repo, todo, old, prints, build_dir, hasher)
         report.unchanged = len(wanted) - len(todo)
@@ -241,16 +248,14 @@ def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[s
 
     An archive index lists every case of its year, so any edit changes its inputs; but a reply's
     wording rarely changes its rows, and rendering a thousand rows is the largest part of a small
-    rebuild. Outputs that can say what their content is (Rendered.content_key) are compared by it.
+    rebuild. So archive indexes are compared by what they show (archive_content_key).
     """
-    cases = None
     kept = []
     for output in todo:
         entry = old.get(output.path, {})
         if output.template == "archive_index" and entry.get("content"):
-            cases = cases or {item.rel: item for item in repo.all_cases()}
-            key = context_for(repo, output, cases).content_key
-            if key and content_print(output, key, hasher) == entry["content"] and _intact(os.path.join(build_dir, output.path), entry):
+            key = content_print(output, archive_content_key(repo, output), hasher)
+            if key == entry["content"] and _intact(os.path.join(build_dir, output.path), entry):
                 entry["fingerprint"] = prints[output.path]
                 continue
         kept.append(output)

@@ -124,34 +124,34 @@ def answered_up_to_date(root: str, request: dict) -> bool:
 def served_build(root: str, request: dict) -> int | None:
     """Let the warm build server of this repository run the build (server.py); its exit code, or
     None when there is no server, it is out of date, or it went away."""
-    import json
     import socket
 
-    from . import __version__
+    from . import __version__, wire
     from .clock import TODAY_VARIABLE
     from .layout import BUILD_DIR, SERVER_FILE
 
     try:
         with open(os.path.join(root, BUILD_DIR, SERVER_FILE), "rb") as file:
-            info = json.loads(file.read())
-        if info["package"] != __version__:
+            address = wire.read_address(file.read())
+        if address["package"] != __version__:
             return None
-        connection = socket.create_connection(("127.0.0.1", info["port"]), timeout=2)
-    except (OSError, ValueError, KeyError, TypeError):
+        connection = socket.create_connection(("127.0.0.1", int(address["port"])), timeout=2)
+    except (OSError, ValueError, KeyError):
         return None
-    message = {"token": info["token"], "argv": as_argv(request, root), "today": os.environ.get(TODAY_VARIABLE)}
     with connection:
         try:
-            connection.sendall(json.dumps(message).encode("utf-8") + b"\n")
+            connection.sendall(wire.request(address["token"], os.environ.get(TODAY_VARIABLE),
+                                            as_argv(request, root)))
             connection.settimeout(None)  # a build takes as long as it takes
-            for line in connection.makefile("rb"):
-                reply = json.loads(line)
-                if "exit" in reply:
-                    return reply["exit"]
-                if "stale" in reply:
+            replies = connection.makefile("rb")
+            while (reply := wire.read_frame(replies)) is not None:
+                kind, text = reply
+                if kind == wire.EXIT:
+                    return int(text)
+                if kind == wire.STALE:
                     return None
-                stream = sys.stdout if "out" in reply else sys.stderr
-                stream.write(reply.get("out", reply.get("err", "")))
+                stream = sys.stdout if kind == wire.STDOUT else sys.stderr
+                stream.write(text)
                 stream.flush()
         except (OSError, ValueError):
             pass

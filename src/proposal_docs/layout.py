@@ -11,7 +11,7 @@ import os
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
 BUILD_DIR = "build"
-SERVER_FILE = ".server.json"  # in build/: where the warm build server of the repository listens
+SERVER_FILE = ".server"  # in build/: where the warm build server of the repository listens (wire.py)
 
 
 class SetupError(Exception):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from .models import Body, Case, Role
 from .layout import PROJECT_FILE
-from .repository import Repository
+from . import warm
+from .repository import CaseFile, Repository
 
 KIND_WORD = {Body.cppcc: "提案", Body.npc: "建议"}
 BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}
@@ -52,27 +53,30 @@ def case_stem(case: Case) -> str:
 def plan(repo: Repository) -> list[Output]:
     outputs: list[Output] = []
     for year in repo.years.values():
-        bodies = set()
         for item in year.cases:
-            case, y = item.case, year.year
-            bodies.add(case.body)
-            if case.reply is None:
-                continue
-            stem = case_stem(case)
-            if case.role is Role.co:
-                outputs.append(Output(f"{y}/{FOLDERS['co_opinion']}/{stem}.docx", "co_opinion", y, item.rel))
-                continue
-            if repo.project.reply_to == "each" and len(case.proposers) > 1:
-                for name in case.proposers:
-                    outputs.append(Output(f"{y}/{FOLDERS['reply']}/{stem}-{safe_name(name, 10)}.docx",
-                                          "reply", y, item.rel, recipient=name))
-            else:
-                outputs.append(Output(f"{y}/{FOLDERS['reply']}/{stem}.docx", "reply", y, item.rel))
-            outputs.append(Output(f"{y}/{FOLDERS['feedback_form']}/{stem}.docx", "feedback_form", y, item.rel))
-        for body in sorted(bodies):
+            # the build server keeps each case's outputs while the case and the settings stay
+            key = ("outputs", item.rel, repo.digests.get(item.rel), repo.project.reply_to, year.year)
+            outputs += warm.memo(key, lambda: case_outputs(item, year.year, repo.project.reply_to))
+        for body in sorted({item.case.body for item in year.cases}):
             outputs.append(Output(f"{year.year}/归档文件目录-{BODY_TITLE[body]}.docx", "archive_index", year.year, body=body))
             outputs.append(Output(f"{year.year}/办理工作总结-{BODY_TITLE[body]}.docx", "summary", year.year, body=body))
     return sorted(outputs, key=lambda o: o.path)
+
+
+def case_outputs(item: CaseFile, y: int, reply_to: str) -> list[Output]:
+    """The documents of one case: none before it is answered."""
+    case = item.case
+    if case.reply is None:
+        return []
+    stem = case_stem(case)
+    if case.role is Role.co:
+        return [Output(f"{y}/{FOLDERS['co_opinion']}/{stem}.docx", "co_opinion", y, item.rel)]
+    if reply_to == "each" and len(case.proposers) > 1:
+        outputs = [Output(f"{y}/{FOLDERS['reply']}/{stem}-{safe_name(name, 10)}.docx", "reply", y, item.rel,
+                          recipient=name) for name in case.proposers]
+    else:
+        outputs = [Output(f"{y}/{FOLDERS['reply']}/{stem}.docx", "reply", y, item.rel)]
+    return outputs + [Output(f"{y}/{FOLDERS['feedback_form']}/{stem}.docx", "feedback_form", y, item.rel)]
 
 
 def inputs_of(output: Output, repo: Repository) -> list[str]:

@@ -121,6 +121,11 @@ def load_project(root: Path, reader: _Reader | None = None) -> tuple[Project, So
     return project, source
 
 
+def _checked_case(path: Path, source: Source, case: Case, year: Year | None) -> tuple[CaseFile, list[Finding]]:
+    item = CaseFile(path, source, case)
+    return item, list(case_rules(item, year))
+
+
 def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
     """All files under root; with cache_file, unchanged files are taken from the last run's parse."""
     reader = _Reader(root)
@@ -146,14 +151,17 @@ def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
                 if year_file.year != number:
                     findings.append(source.finding(("year",), f"年度 {year_file.year} 与目录名 {number} 不一致",
                                                    code="year-mismatch"))
+        year_digest = reader.digests.get(f"cases/{folder.name}/{YEAR_FILE}")
         for path in case_files(folder):
             files_read += 1
-            case, source = reader.load(path, Case, findings, {"categories": project.categories},
-                                       rel=f"cases/{folder.name}/{path.name}")
+            rel = f"cases/{folder.name}/{path.name}"
+            case, source = reader.load(path, Case, findings, {"categories": project.categories}, rel=rel)
             if case is None:
                 continue
-            item = CaseFile(path, source, case)
-            findings.extend(case_rules(item, year))
+            # the build server keeps the checked case while neither it nor its year file changes
+            item, problems = warm.memo(("checked case", rel, reader.digests[rel], year_digest),
+                                       lambda: _checked_case(path, source, case, year))
+            findings.extend(problems)
             if year is not None:
                 year.cases.append(item)
         if year is not None:

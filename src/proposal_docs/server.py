@@ -11,24 +11,23 @@ Nothing here decides what a build does: each request runs the very click command
 runs, under the same build lock, and sends its output back as it is written, so the answers are
 the same. The client side is in launcher.py.
 
-Protocol: one JSON line from the client ({"token", "argv", "today"}), then JSON lines from the
-server: {"out": text} or {"err": text} as the build writes, and finally {"exit": code} — or
-{"stale": true} when the client should build by itself.
+What goes over the connection, and the address file build/.server, are described in wire.py.
 """
 
 from __future__ import annotations
 
+import gc
 import io
-import json
 import os
 import secrets
+import signal
 import socket
 import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from . import __version__, warm
+from . import __version__, warm, wire
 from .files import atomic_write, lock_if_free
 from .clock import TODAY_VARIABLE
 from .layout import BUILD_DIR, PROJECT_FILE, SERVER_FILE
@@ -44,10 +43,10 @@ def code_fingerprint() -> tuple:
 
 
 class _Channel(io.TextIOBase):
-    """stdout or stderr of one request, sent to the client as JSON lines."""
+    """stdout or stderr of one request, sent to the client as frames of one kind."""
 
-    def __init__(self, connection: socket.socket, name: str):
-        self.connection, self.name = connection, name
+    def __init__(self, connection: socket.socket, kind: bytes):
+        self.connection, self.kind = connection, kind
 
     encoding = "utf-8"
     errors = "strict"
@@ -62,22 +61,8 @@ class _Channel(io.TextIOBase):
         if isinstance(text, (bytes, bytearray)):  # click writes bytes where it expects a console
             text = bytes(text).decode("utf-8", "replace")
         if text:
-            send(self.connection, {self.name: text})
+            self.connection.sendall(wire.frame(self.kind, text))
         return len(text)
-
-
-def send(connection: socket.socket, message: dict) -> None:
-    connection.sendall(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
-
-
-def receive_line(connection: socket.socket, limit: int = 1 << 20) -> bytes:
-    data = b""
-    while not data.endswith(b"\n") and len(data) < limit:
-        chunk = connection.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 def run_request(argv: list[str], today: str | None) -> int:
@@ -106,13 +91,16 @@ def serve_builds(root: Path, idle_seconds: float = IDLE_SECONDS) -> None:
     with lock_if_free(build_dir / SERVER_LOCK) as alone:
         if not alone:
             return  # another server already serves this repository
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped politely: still tidy up
         warm.keep_between_builds()
         _warm_up(root)
+        gc.collect()
+        gc.freeze()  # what the warm-up loaded stays: no collection need look at it again
         code = code_fingerprint()
         token = secrets.token_hex(16)
         with socket.create_server(("127.0.0.1", 0)) as listener:
             info = {"package": __version__, "pid": os.getpid(), "port": listener.getsockname()[1], "token": token}
-            atomic_write(build_dir / SERVER_FILE, json.dumps(info).encode("utf-8"))
+            atomic_write(build_dir / SERVER_FILE, wire.write_address(info))
             try:
                 _answer(listener, root, token, code, idle_seconds)
             finally:
@@ -151,22 +139,27 @@ def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_s
 
 def _serve_one(connection: socket.socket, token: str, code: tuple) -> bool:
     """Answer one request; False when this server must stop (its code changed)."""
-    request = json.loads(receive_line(connection) or b"{}")
-    if not isinstance(request, dict) or not secrets.compare_digest(str(request.get("token", "")), token):
+    connection.settimeout(5)  # a client that connects and says nothing must not hold the server
+    received = wire.read_frame(connection.makefile("rb"))
+    connection.settimeout(None)
+    if received is None or received[0] != wire.REQUEST:
+        return True
+    given, today, argv = wire.parse_request(received[1])
+    if not secrets.compare_digest(given, token):
         return True
     if code_fingerprint() != code:
-        send(connection, {"stale": True})
+        connection.sendall(wire.frame(wire.STALE))
         return False
-    with redirect_stdout(_Channel(connection, "out")), redirect_stderr(_Channel(connection, "err")):
-        status = run_request(list(request.get("argv", [])), request.get("today"))
-    send(connection, {"exit": status})
+    with redirect_stdout(_Channel(connection, wire.STDOUT)), redirect_stderr(_Channel(connection, wire.STDERR)):
+        status = run_request(argv, today)
+    connection.sendall(wire.frame(wire.EXIT, str(status)))
     return True
 
 
 def _retire(build_dir: Path, info: dict) -> None:
     """Remove our address (unless a newer server wrote its own) and keep the parsed files."""
     try:
-        if json.loads((build_dir / SERVER_FILE).read_text("utf-8")).get("pid") == info["pid"]:
+        if wire.read_address((build_dir / SERVER_FILE).read_bytes()).get("pid") == str(info["pid"]):
             (build_dir / SERVER_FILE).unlink()
     except (OSError, ValueError):
         pass

@@ -11,9 +11,9 @@ import datetime as dt
 import functools
 import hashlib
 import math
-import pickle
 from dataclasses import dataclass
 
+from .. import warm
 from ..models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
 from ..plan import BODY_TITLE, KIND_WORD, Output
 from ..repository import CaseFile, Repository
@@ -152,26 +152,43 @@ def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.
     return sorted(items, key=lambda i: i[0])
 
 
+def _archive_entries(repo: Repository, output: Output) -> list[tuple[dt.date, str, str, str, int | None]]:
+    """Everything filed in the year for one body, case by case in session and number order."""
+    year, org = repo.years[output.year], repo.project.organisation.name
+    entries = []
+    for item in sorted(year.cases, key=lambda i: (i.case.session, i.case.number)):
+        if item.case.body is output.body:
+            session = year.file.sessions[item.case.session].name
+            # the build server keeps each case's items while the case, its session and the bureau stay
+            key = ("archive items", item.rel, repo.digests.get(item.rel), org, session)
+            entries += warm.memo(key, lambda: archive_items(repo, item, output.year))
+    return entries
+
+
+def archive_content_key(repo: Repository, output: Output, entries: list | None = None) -> str:
+    """A hash of everything the archive index shows: equal keys, equal rows and headings."""
+    project = repo.project
+    entries = _archive_entries(repo, output) if entries is None else entries
+    settings = (project.organisation.model_dump(), project.archive.model_dump(), project.retention)
+    # repr, not pickle: the repr of dates, strings, numbers, tuples and dicts says exactly what they
+    # hold, while a pickle also records which equal strings happen to be the same object
+    text = repr((output.year, output.body.value, settings, entries))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def archive_context(repo: Repository, output: Output) -> Rendered:
     year, body, project = repo.years[output.year], output.body, repo.project
     unit_code = project.archive.units.get(body, "")
-    rows, seq = [], 0
-    for item in sorted(year.cases, key=lambda i: (i.case.session, i.case.number)):
-        if item.case.body is not body:
-            continue
-        for date, number, author, title, pages in archive_items(repo, item, output.year):
-            seq += 1
-            code = (f"{project.organisation.fonds}-{project.archive.class_code}·{output.year}-"
-                    f"{RETENTION_CODES[project.retention]}-{unit_code}-{seq:04d}")
-            rows.append(ArchiveRow(seq, code, number, author, title, date.strftime("%Y%m%d"), "",
-                                   str(pages or ""), ""))
+    entries = _archive_entries(repo, output)
+    rows = []
+    for seq, (date, number, author, title, pages) in enumerate(entries, start=1):
+        code = (f"{project.organisation.fonds}-{project.archive.class_code}·{output.year}-"
+                f"{RETENTION_CODES[project.retention]}-{unit_code}-{seq:04d}")
+        rows.append(ArchiveRow(seq, code, number, author, title, date.strftime("%Y%m%d"), "", str(pages or ""), ""))
     context = {"fonds": project.organisation.fonds, "year": output.year, "retention": project.retention,
                "unit_name": BODY_TITLE[body], "rows": rows, "org": project.organisation}
-    title, date = f"{output.year}年归档文件目录({BODY_TITLE[body]})", dt.date(output.year, 12, 31)
-    # Rows of plain strings pickle to the same bytes in every process; the organisation goes in as
-    # its field values, since a pydantic model's pickle carries a set whose order varies.
-    key = pickle.dumps((dict(context, org=project.organisation.model_dump()), title, date), protocol=5)
-    return Rendered(context, title, date, hashlib.sha256(key).hexdigest())
+    return Rendered(context, f"{output.year}年归档文件目录({BODY_TITLE[body]})", dt.date(output.year, 12, 31),
+                    archive_content_key(repo, output, entries))
 
 
 def summary_context(repo: Repository, output: Output) -> Rendered:
