@@ -22,8 +22,8 @@ from typing import Callable, Iterator
 
 from . import __version__, warm
 from .files import atomic_write, exclusive_lock
-from .layout import BUILD_DIR
-from .plan import Output, inputs_of, plan
+from .layout import BUILD_DIR, PROJECT_FILE, YEAR_FILE
+from .plan import CASE_TEMPLATES, Output, inputs_of, plan
 from .render.contexts import archive_content_key, context_for
 from .render.docx import PreparedTemplate, TemplateProblem
 from .render.filters import make_environment
@@ -81,14 +81,46 @@ FINGERPRINT_HEADER = f"proposal-docs {__version__}\nmanifest {MANIFEST_VERSION}"
 
 def fingerprint(output: Output, repo: Repository, hasher: Hasher) -> str:
     """The content hash of everything the output is made from: same fingerprint, same bytes."""
-    lines = (hasher.line(f"templates/{output.template}.docx"), *map(hasher.line, inputs_of(output, repo)))
-    return warm.memo(("fingerprint", output, lines),
-                     lambda: _sha("\n".join((FINGERPRINT_HEADER, repr(output), *lines)).encode("utf-8")))
+    lines = [FINGERPRINT_HEADER, repr(output), hasher.line(f"templates/{output.template}.docx")]
+    lines += map(hasher.line, inputs_of(output, repo))
+    return _sha("\n".join(lines).encode("utf-8"))
+
+
+def fingerprints(outputs: list[Output], repo: Repository, hasher: Hasher) -> dict[str, str]:
+    """Every output's fingerprint. A case's documents are made from its file, the year and project
+    files and the case templates, so the build server keeps their fingerprints until one of those
+    changes: a one-case edit then computes a handful, not thousands."""
+    by_case: dict[str | None, list[Output]] = {}
+    for output in outputs:
+        by_case.setdefault(output.case_file, []).append(output)
+    templates = tuple(hasher.line(f"templates/{name}.docx") for name in CASE_TEMPLATES)
+    prints = {}
+    for case_file, group in by_case.items():
+        if case_file is None:  # year aggregates: their inputs are all the year's cases
+            prints.update((o.path, fingerprint(o, repo, hasher)) for o in group)
+            continue
+        year = f"cases/{group[0].year}/{YEAR_FILE}"
+        key = ("fingerprints", hasher.line(case_file), hasher.line(year), hasher.line(PROJECT_FILE), templates)
+        prints.update(warm.memo(key, lambda: {o.path: fingerprint(o, repo, hasher) for o in group}))
+    return prints
 
 
 def read_manifest(build_dir: Path) -> dict[str, dict]:
+    """What the last build left: path → fingerprint, hash, size, mtime (and content key)."""
+    path = build_dir / MANIFEST
     try:
-        data = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError:
+        return {}
+    # the build server remembers the manifest it wrote; a copy, since a build updates its entries
+    outputs = warm.memo(("manifest", str(path), stat.st_size, stat.st_mtime_ns), lambda: _parse_manifest(path),
+                        latest_only=True)
+    return {rel: dict(entry) for rel, entry in outputs.items()} if warm.enabled else outputs
+
+
+def _parse_manifest(path: Path) -> dict[str, dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") == MANIFEST_VERSION:
             return data["outputs"]
     except (OSError, ValueError, KeyError, AttributeError):
@@ -100,6 +132,10 @@ def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
     data = {"version": MANIFEST_VERSION, "package": __version__, "outputs": dict(sorted(outputs.items()))}
     # no indent: json's C encoder then writes it in a few milliseconds (`python -m json.tool` to read)
     atomic_write(build_dir / MANIFEST, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    if warm.enabled:
+        stat = (build_dir / MANIFEST).stat()
+        warm.memo(("manifest", str(build_dir / MANIFEST), stat.st_size, stat.st_mtime_ns),
+                  lambda: {rel: dict(entry) for rel, entry in data["outputs"].items()}, latest_only=True)
 
 
 def stamp_complete_build(build_dir: Path, manifest: dict[str, dict], inputs: Snapshot, timezone: str,
@@ -109,7 +145,7 @@ def stamp_complete_build(build_dir: Path, manifest: dict[str, dict], inputs: Sna
     Outputs are stamped as this build saw them just after writing or checking them: one touched
     since no longer matches, so the next build looks properly.
     """
-    recorded = tuple((rel, manifest[rel]["size"], manifest[rel]["mtime_ns"]) for rel in sorted(manifest))
+    recorded = {rel: (entry["size"], entry["mtime_ns"]) for rel, entry in manifest.items()}
     write_stamp(build_dir, inputs, recorded, timezone, site_today.isoformat() if site_today else None)
 
 
@@ -122,7 +158,7 @@ _worker_templates: dict[str, PreparedTemplate] = {}
 
 def prepare_templates(root: Path, names) -> dict[str, PreparedTemplate]:
     """Each template patched and compiled once (in the build server: once per template content)."""
-    env = warm.memo("environment", make_environment)
+    env = warm.memo(("environment",), make_environment)
     cache = root / BUILD_DIR / ".cache" / "templates"
     prepared = {}
     for name in sorted(names):
@@ -194,7 +230,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         for template in sorted({o.template for o in wanted}):
             if not (repo.root / "templates" / f"{template}.docx").is_file():
                 raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
-        prints = {o.path: fingerprint(o, repo, hasher) for o in wanted}
+        prints = fingerprints(wanted, repo, hasher)
         prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
                 or not _intact(prefix + o.path, old[o.path])]

@@ -192,7 +192,7 @@ def status(opts: Options, today: dt.date | None) -> None:
 @guarded
 def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None, pdf: bool = False) -> None:
     """生成全部文书到 build/ 目录(只重新生成有变化的),以及 build/site 网页。"""
-    from .stamp import UP_TO_DATE, snapshot_inputs, up_to_date
+    from .stamp import UP_TO_DATE, snapshot_for_build, up_to_date
 
     root = opts.repository_root()
     if pdf:
@@ -200,7 +200,7 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
 
         if find_office() is None:
             raise SetupError(INSTALL_HINT)
-    inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
+    inputs = snapshot_for_build(root)  # taken before reading: an edit during the build is seen next time
     unchanged = None if force or pdf else up_to_date(root, inputs, site, today)
     if unchanged is not None:  # launcher.py answers this case before click is even imported
         opts.say(UP_TO_DATE.format(count=unchanged))
@@ -212,7 +212,7 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
     from .render.docx import TemplateProblem
     from .repository import load_repository
 
-    repo = load_repository(root, cache_file=root / BUILD_DIR / ".cache" / "parsed.pickle")
+    repo = load_repository(root, cache_file=root / BUILD_DIR / ".cache" / "parsed.pickle", snapshot=inputs)
     if repo.errors:
         print_findings(opts.console, repo.errors, "text")
         click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)

@@ -101,13 +101,13 @@ def repository_of(request: dict) -> str | None:
     return root if os.path.isfile(os.path.join(root, PROJECT_FILE)) else None
 
 
-def answered_up_to_date(root: str, request: dict) -> bool:
+def answered_up_to_date(root: str, request: dict, inputs) -> bool:
     """Print the closing line and return True when the build has nothing to do."""
-    from .stamp import UP_TO_DATE, snapshot_inputs, up_to_date
+    from .stamp import UP_TO_DATE, up_to_date
 
     if request["force"]:
         return False
-    count = up_to_date(root, snapshot_inputs(root), request["site"], request["today"])
+    count = up_to_date(root, inputs, request["site"], request["today"])
     if count is None:
         return False
     if not request["quiet"]:
@@ -121,10 +121,12 @@ def answered_up_to_date(root: str, request: dict) -> bool:
     return True
 
 
-def served_build(root: str, request: dict) -> int | None:
+def served_build(root: str, request: dict, inputs) -> int | None:
     """Let the warm build server of this repository run the build (server.py); its exit code, or
     None when there is no server, it is out of date, or it went away."""
-    import socket
+    # the C module: the socket module's enums alone take longer to import than a served build's
+    # reply takes to arrive; connect, send and receive are all this needs
+    import _socket
 
     from . import __version__, wire
     from .clock import TODAY_VARIABLE
@@ -135,26 +137,35 @@ def served_build(root: str, request: dict) -> int | None:
             address = wire.read_address(file.read())
         if address["package"] != __version__:
             return None
-        connection = socket.create_connection(("127.0.0.1", int(address["port"])), timeout=2)
+        port = int(address["port"])
     except (OSError, ValueError, KeyError):
         return None
-    with connection:
-        try:
-            connection.sendall(wire.request(address["token"], os.environ.get(TODAY_VARIABLE),
-                                            as_argv(request, root)))
-            connection.settimeout(None)  # a build takes as long as it takes
-            replies = connection.makefile("rb")
-            while (reply := wire.read_frame(replies)) is not None:
-                kind, text = reply
-                if kind == wire.EXIT:
-                    return int(text)
-                if kind == wire.STALE:
-                    return None
-                stream = sys.stdout if kind == wire.STDOUT else sys.stderr
-                stream.write(text)
-                stream.flush()
-        except (OSError, ValueError):
-            pass
+    connection = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    try:
+        connection.settimeout(2)
+        connection.connect(("127.0.0.1", port))
+    except OSError:
+        connection.close()
+        return None
+    try:
+        connection.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)  # small frames go out at once
+        connection.sendall(wire.request(address["token"], os.environ.get(TODAY_VARIABLE), as_argv(request, root),
+                                        inputs))
+        connection.settimeout(None)  # a build takes as long as it takes
+        read = wire.reader(connection)
+        while (reply := wire.read_frame(read)) is not None:
+            kind, payload = reply
+            if kind == wire.EXIT:
+                return int(payload)
+            if kind == wire.STALE:
+                return None
+            stream = sys.stdout if kind == wire.STDOUT else sys.stderr
+            stream.write(payload.decode("utf-8", "replace"))
+            stream.flush()
+    except (OSError, ValueError):
+        pass
+    finally:
+        connection.close()
     sys.stderr.write("构建服务意外中断,改为直接构建。\n")
     return None
 
@@ -182,12 +193,16 @@ def main() -> None:
     argv = sys.argv[1:]
     request = parse_plain_build(argv)
     root = repository_of(request) if request else None
-    if root and answered_up_to_date(root, request):
-        sys.exit(0)
-    if root and server_wanted():
-        status = served_build(root, request)
-        if status is not None:
-            sys.exit(status)
+    if root:
+        from .stamp import snapshot_inputs
+
+        inputs = snapshot_inputs(root)  # before anything is read: an edit from now on is seen next time
+        if answered_up_to_date(root, request, inputs):
+            sys.exit(0)
+        if server_wanted():
+            status = served_build(root, request, inputs)
+            if status is not None:
+                sys.exit(status)
     from .cli import main as cli_main
 
     try:

@@ -47,8 +47,7 @@ def year_folders(root: Path) -> list[Path]:
     return sorted(p for p in cases.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
 
 
-def case_files(year_folder: Path) -> list[Path]:
+def case_file_names(year_folder: Path) -> list[str]:
     """Every case file of a year: any .yaml but year.yaml, sorted by name."""
-    with os.scandir(year_folder) as entries:  # scandir: a thousand cases, read on every build
-        names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.name != YEAR_FILE and e.is_file())
-    return [year_folder / name for name in names]
+    with os.scandir(year_folder) as entries:  # scandir, names: a thousand cases, listed on every build
+        return sorted(e.name for e in entries if e.name.endswith(".yaml") and e.name != YEAR_FILE and e.is_file())

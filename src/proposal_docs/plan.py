@@ -18,7 +18,8 @@ from .repository import CaseFile, Repository
 KIND_WORD = {Body.cppcc: "提案", Body.npc: "建议"}
 BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}
 FOLDERS = {"reply": "答复函", "co_opinion": "会办意见", "feedback_form": "征询意见表"}
-TEMPLATES = ("reply", "co_opinion", "feedback_form", "archive_index", "summary")
+CASE_TEMPLATES = ("reply", "co_opinion", "feedback_form")  # one document per case (or recipient)
+TEMPLATES = (*CASE_TEMPLATES, "archive_index", "summary")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ holding the valid models and every finding. Nothing here knows about dates relat
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -15,7 +16,7 @@ from typing import Iterator
 from . import __version__, warm
 from .cache import ParseCache
 from .findings import Finding, sort_findings
-from .layout import PROJECT_FILE, YEAR_FILE, SetupError, case_files, year_folders
+from .layout import PROJECT_FILE, YEAR_FILE, SetupError, case_file_names, year_folders
 from .loading import LoadError, Source, decode, parse_yaml, read_bytes, validate
 from .models import Case, Project, YearFile
 from .rules import case_rules, repository_rules
@@ -75,16 +76,19 @@ def _rel(root: Path, path: Path) -> str:
 class _Reader:
     """Reads, parses and validates files, remembering each one's content hash."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, stats: dict[str, tuple[int, int]] | None = None):
         self.root = root
         self.cache: ParseCache | None = None
         self.digests: dict[str, str] = {}
+        self.stats = stats or {}  # size and mtime of each file when the build's snapshot was taken
 
-    def load(self, path: Path, model, findings: list[Finding], context: dict | None = None, rel: str | None = None):
-        rel = rel or _rel(self.root, path)
-        digest = warm.known_digest(str(path))  # in the build server: unchanged files are not even read
+    def load(self, rel: str, model, findings: list[Finding], context: dict | None = None):
+        """The model of the file at root/rel (None if invalid), its source, and its findings added."""
+        key = os.path.join(self.root, rel)
+        digest = warm.known_digest(key, self.stats.get(rel))  # build server: unchanged files are not read
         cached = self.cache.get(rel, digest) if digest and self.cache else None
         if cached is None:
+            path = self.root / rel
             try:
                 stat = path.stat()  # before reading: a write in between is then seen next time
                 raw = read_bytes(path, rel)
@@ -92,7 +96,7 @@ class _Reader:
                 findings.append(exc.finding if isinstance(exc, LoadError) else _unreadable(rel, exc))
                 return None, Source(rel)
             digest = hashlib.sha256(raw).hexdigest()
-            warm.remember_digest(str(path), stat.st_size, stat.st_mtime_ns, digest)
+            warm.remember_digest(key, stat.st_size, stat.st_mtime_ns, digest)
             cached = self.cache.get(rel, digest) if self.cache else None
             if cached is None:
                 cached = self._parse(raw, rel, model, context)
@@ -115,7 +119,7 @@ class _Reader:
 
 def load_project(root: Path, reader: _Reader | None = None) -> tuple[Project, Source]:
     findings: list[Finding] = []
-    project, source = (reader or _Reader(root)).load(root / PROJECT_FILE, Project, findings)
+    project, source = (reader or _Reader(root)).load(PROJECT_FILE, Project, findings)
     if project is None:
         raise SetupError(f"{PROJECT_FILE} 无效", findings)
     return project, source
@@ -126,13 +130,18 @@ def _checked_case(path: Path, source: Source, case: Case, year: Year | None) -> 
     return item, list(case_rules(item, year))
 
 
-def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
-    """All files under root; with cache_file, unchanged files are taken from the last run's parse."""
-    reader = _Reader(root)
+def load_repository(root: Path, cache_file: Path | None = None, snapshot=None) -> Repository:
+    """All files under root; with cache_file, unchanged files are taken from the last run's parse.
+
+    snapshot: stamp.snapshot_inputs taken before this load, whose sizes and times may then stand
+    for the files' own (the build server skips reading files that did not move since it last did).
+    """
+    reader = _Reader(root, {rel: (size, mtime) for rel, size, mtime in snapshot or ()})
     project, project_source = load_project(root, reader)
     if cache_file is not None:
         salt = f"{__version__}:{reader.digests[PROJECT_FILE]}"
-        reader.cache = warm.memo(("parse cache", cache_file, salt), lambda: ParseCache(cache_file, salt))
+        reader.cache = warm.memo(("parse cache", cache_file, salt), lambda: ParseCache(cache_file, salt),
+                                 latest_only=True)
     findings: list[Finding] = []
     years: dict[int, Year] = {}
     files_read = 1
@@ -145,22 +154,22 @@ def load_repository(root: Path, cache_file: Path | None = None) -> Repository:
                                     f"缺少年度文件 {YEAR_FILE}(会议和年度总结的信息)"))
         else:
             files_read += 1
-            year_file, source = reader.load(year_path, YearFile, findings)
+            year_file, source = reader.load(f"cases/{folder.name}/{YEAR_FILE}", YearFile, findings)
             if year_file is not None:
                 year = Year(number, source, year_file)
                 if year_file.year != number:
                     findings.append(source.finding(("year",), f"年度 {year_file.year} 与目录名 {number} 不一致",
                                                    code="year-mismatch"))
         year_digest = reader.digests.get(f"cases/{folder.name}/{YEAR_FILE}")
-        for path in case_files(folder):
+        for name in case_file_names(folder):
             files_read += 1
-            rel = f"cases/{folder.name}/{path.name}"
-            case, source = reader.load(path, Case, findings, {"categories": project.categories}, rel=rel)
+            rel = f"cases/{folder.name}/{name}"
+            case, source = reader.load(rel, Case, findings, {"categories": project.categories})
             if case is None:
                 continue
             # the build server keeps the checked case while neither it nor its year file changes
             item, problems = warm.memo(("checked case", rel, reader.digests[rel], year_digest),
-                                       lambda: _checked_case(path, source, case, year))
+                                       lambda: _checked_case(folder / name, source, case, year))
             findings.extend(problems)
             if year is not None:
                 year.cases.append(item)

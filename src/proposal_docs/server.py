@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import io
+import marshal
 import os
 import secrets
 import signal
@@ -31,6 +32,7 @@ from . import __version__, warm, wire
 from .files import atomic_write, lock_if_free
 from .clock import TODAY_VARIABLE
 from .layout import BUILD_DIR, PROJECT_FILE, SERVER_FILE
+from .stamp import hand_over
 
 SERVER_LOCK = ".server.lock"  # held for the server's life: at most one per repository
 IDLE_SECONDS = 20 * 60
@@ -139,17 +141,22 @@ def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_s
 
 def _serve_one(connection: socket.socket, token: str, code: tuple) -> bool:
     """Answer one request; False when this server must stop (its code changed)."""
+    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small frames go out at once
     connection.settimeout(5)  # a client that connects and says nothing must not hold the server
-    received = wire.read_frame(connection.makefile("rb"))
-    connection.settimeout(None)
+    read = connection.makefile("rb").read
+    received = wire.read_frame(read)
     if received is None or received[0] != wire.REQUEST:
         return True
     given, today, argv = wire.parse_request(received[1])
     if not secrets.compare_digest(given, token):
         return True
+    snapshot = wire.read_frame(read)
+    connection.settimeout(None)
     if code_fingerprint() != code:
         connection.sendall(wire.frame(wire.STALE))
         return False
+    if snapshot is not None and snapshot[0] == wire.SNAPSHOT:
+        hand_over(argv[1], marshal.loads(snapshot[1]))  # argv is ["--root", ROOT, …] (launcher.as_argv)
     with redirect_stdout(_Channel(connection, wire.STDOUT)), redirect_stderr(_Channel(connection, wire.STDERR)):
         status = run_request(argv, today)
     connection.sendall(wire.frame(wire.EXIT, str(status)))

@@ -25,16 +25,21 @@ def keep_between_builds() -> None:
     enabled = True
 
 
-def known_digest(path: str) -> str | None:
-    """The content hash of path if it was hashed before and cannot have changed since."""
+def known_digest(path: str, seen: tuple[int, int] | None = None) -> str | None:
+    """The content hash of path if it was hashed before and cannot have changed since.
+
+    seen: its (size, mtime_ns) as the build's snapshot found them, instead of asking again.
+    """
     if not enabled or path not in _digests:
         return None
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
+    if seen is None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        seen = (stat.st_size, stat.st_mtime_ns)
     size, mtime, hashed_at, digest = _digests[path]
-    if (stat.st_size, stat.st_mtime_ns) != (size, mtime) or mtime > hashed_at - RACY_NS:
+    if seen != (size, mtime) or mtime > hashed_at - RACY_NS:
         return None
     return digest
 
@@ -44,14 +49,21 @@ def remember_digest(path: str, size: int, mtime_ns: int, digest: str) -> None:
         _digests[path] = (size, mtime_ns, time.time_ns(), digest)
 
 
-def memo(key: Any, make: Callable[[], Any]) -> Any:
-    """make() once per key while enabled (keys must name the content, e.g. by its hash)."""
+def memo(key: tuple, make: Callable[[], Any], latest_only: bool = False) -> Any:
+    """make() once per key while enabled; key[0] names the kind, the rest the content (e.g. its hash).
+
+    latest_only: keep one value of this kind, for large values that a new one replaces (a manifest,
+    the parsed files under a new project file) — the others only grow by what each edit adds.
+    """
     if not enabled:
         return make()
     if key not in _memo:
+        if latest_only:
+            for old in [k for k in _memo if k[0] == key[0]]:
+                del _memo[old]
         _memo[key] = make()
     return _memo[key]
 
 
 def kept(kind: str) -> list[Any]:
-    return [value for key, value in _memo.items() if isinstance(key, tuple) and key[0] == kind]
+    return [value for key, value in _memo.items() if key[0] == kind]

@@ -5,7 +5,8 @@ the rest of its reply handling). A frame is one kind byte, a 4-byte big-endian l
 many bytes of UTF-8.
 
 - request (launcher → server), kind b"?": NUL-separated token, the PROPOSAL_DOCS_TODAY the user
-  has (or nothing), then the command line;
+  has (or nothing), then the command line; then kind b"S": the launcher's snapshot of the inputs
+  (stamp.py), marshalled — taken before the build reads anything, so the server need not take one;
 - replies (server → launcher): b"o" text for stdout, b"e" text for stderr, as the build writes
   them; then b"x" with the exit code, or b"s" (stale: build by yourself).
 
@@ -14,34 +15,54 @@ The address file build/.server holds `key=value` lines: package, pid, port, toke
 
 from __future__ import annotations
 
-REQUEST, STDOUT, STDERR, EXIT, STALE = b"?", b"o", b"e", b"x", b"s"
+REQUEST, SNAPSHOT, STDOUT, STDERR, EXIT, STALE = b"?", b"S", b"o", b"e", b"x", b"s"
 MAX_FRAME = 1 << 24
 
 
-def frame(kind: bytes, text: str = "") -> bytes:
-    data = text.encode("utf-8", "replace")
+def frame(kind: bytes, payload: str | bytes = b"") -> bytes:
+    data = payload.encode("utf-8", "replace") if isinstance(payload, str) else payload
     return kind + len(data).to_bytes(4, "big") + data
 
 
-def read_frame(stream) -> tuple[bytes, str] | None:
-    """The next (kind, text) from a binary file-like object; None at the end or on garbage."""
-    head = stream.read(5)
+def read_frame(read) -> tuple[bytes, bytes] | None:
+    """The next (kind, payload) through read(n) (n bytes, fewer only at the end); None at the end
+    or on garbage."""
+    head = read(5)
     if len(head) < 5:
         return None
     size = int.from_bytes(head[1:], "big")
     if size > MAX_FRAME:
         return None
-    data = stream.read(size)
+    data = read(size)
     if len(data) < size:
         return None
-    return head[:1], data.decode("utf-8", "replace")
+    return head[:1], data
 
 
-def request(token: str, today: str | None, argv: list[str]) -> bytes:
-    return frame(REQUEST, "\0".join([token, today or "", *argv]))
+def reader(connection):
+    """read(n) for read_frame over a bare socket's recv (the launcher has no socket.makefile)."""
+
+    def read(size: int) -> bytes:
+        chunks = []
+        while size > 0:
+            chunk = connection.recv(min(size, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    return read
 
 
-def parse_request(text: str) -> tuple[str, str | None, list[str]]:
+def request(token: str, today: str | None, argv: list[str], snapshot) -> bytes:
+    import marshal
+
+    return frame(REQUEST, "\0".join([token, today or "", *argv])) + frame(SNAPSHOT, marshal.dumps(snapshot))
+
+
+def parse_request(payload: bytes) -> tuple[str, str | None, list[str]]:
+    text = payload.decode("utf-8", "replace")
     token, today, *argv = text.split("\0") if "\0" in text else (text, "")
     return token, today or None, argv
 
