@@ -152,35 +152,42 @@ def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.
     return sorted(items, key=lambda i: i[0])
 
 
-def _archive_entries(repo: Repository, output: Output) -> list[tuple[dt.date, str, str, str, int | None]]:
-    """Everything filed in the year for one body, case by case in session and number order."""
+def _archive_cases(repo: Repository, output: Output) -> list[tuple[list, str]]:
+    """Per case of the year and body, in session and number order: what it files, and that as text."""
     year, org = repo.years[output.year], repo.project.organisation.name
-    entries = []
+    cases = []
     for item in sorted(year.cases, key=lambda i: (i.case.session, i.case.number)):
         if item.case.body is output.body:
             session = year.file.sessions[item.case.session].name
             # the build server keeps each case's items while the case, its session and the bureau stay
             key = ("archive items", item.rel, repo.digests.get(item.rel), org, session)
-            entries += warm.memo(key, lambda: archive_items(repo, item, output.year))
-    return entries
+            cases.append(warm.memo(key, lambda: _items_and_text(repo, item, output.year)))
+    return cases
 
 
-def archive_content_key(repo: Repository, output: Output, entries: list | None = None) -> str:
+def _items_and_text(repo: Repository, item: CaseFile, year: int) -> tuple[list, str]:
+    items = archive_items(repo, item, year)
+    # repr, not pickle: the repr of dates, strings and numbers says exactly what they hold, while
+    # a pickle also records which equal strings happen to be the same object
+    return items, repr(items)
+
+
+def archive_content_key(repo: Repository, output: Output, cases: list | None = None) -> str:
     """A hash of everything the archive index shows: equal keys, equal rows and headings."""
     project = repo.project
-    entries = _archive_entries(repo, output) if entries is None else entries
-    settings = (project.organisation.model_dump(), project.archive.model_dump(), project.retention)
-    # repr, not pickle: the repr of dates, strings, numbers, tuples and dicts says exactly what they
-    # hold, while a pickle also records which equal strings happen to be the same object
-    text = repr((output.year, output.body.value, settings, entries))
+    cases = _archive_cases(repo, output) if cases is None else cases
+    settings = (output.year, output.body.value, project.organisation.model_dump(), project.archive.model_dump(),
+                project.retention)
+    text = "\n".join([repr(settings), *(text for _, text in cases)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def archive_context(repo: Repository, output: Output) -> Rendered:
     year, body, project = repo.years[output.year], output.body, repo.project
     unit_code = project.archive.units.get(body, "")
-    entries = _archive_entries(repo, output)
+    cases = _archive_cases(repo, output)
     rows = []
+    entries = [entry for items, _ in cases for entry in items]
     for seq, (date, number, author, title, pages) in enumerate(entries, start=1):
         code = (f"{project.organisation.fonds}-{project.archive.class_code}·{output.year}-"
                 f"{RETENTION_CODES[project.retention]}-{unit_code}-{seq:04d}")
@@ -188,7 +195,7 @@ def archive_context(repo: Repository, output: Output) -> Rendered:
     context = {"fonds": project.organisation.fonds, "year": output.year, "retention": project.retention,
                "unit_name": BODY_TITLE[body], "rows": rows, "org": project.organisation}
     return Rendered(context, f"{output.year}年归档文件目录({BODY_TITLE[body]})", dt.date(output.year, 12, 31),
-                    archive_content_key(repo, output, entries))
+                    archive_content_key(repo, output, cases))
 
 
 def summary_context(repo: Repository, output: Output) -> Rendered:
