@@ -11,23 +11,23 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 
-def _temporary_copy(path: Path, data: bytes) -> str:
+def _temporary_copy(path: Path, data: bytes, mode: int = 0o644) -> str:
     """The data in a temporary file beside path (same file system, so a rename is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return tmp
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write to a temporary file in the same folder, then rename over the target."""
-    tmp = _temporary_copy(path, data)
+    tmp = _temporary_copy(path, data, mode)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -31,6 +31,7 @@ from pathlib import Path
 from . import __version__, warm, wire
 from .files import atomic_write, lock_if_free
 from .clock import TODAY_VARIABLE
+from .launcher import parse_plain_build
 from .layout import BUILD_DIR, PROJECT_FILE, SERVER_FILE
 from .stamp import hand_over
 
@@ -102,7 +103,7 @@ def serve_builds(root: Path, idle_seconds: float = IDLE_SECONDS) -> None:
         token = secrets.token_hex(16)
         with socket.create_server(("127.0.0.1", 0)) as listener:
             info = {"package": __version__, "pid": os.getpid(), "port": listener.getsockname()[1], "token": token}
-            atomic_write(build_dir / SERVER_FILE, wire.write_address(info))
+            atomic_write(build_dir / SERVER_FILE, wire.write_address(info), mode=0o600)  # the token is ours
             try:
                 _answer(listener, root, token, code, idle_seconds)
             finally:
@@ -124,7 +125,7 @@ def _warm_up(root: Path) -> None:
 
 def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_seconds: float) -> None:
     last = time.monotonic()
-    listener.settimeout(30)
+    listener.settimeout(min(30.0, idle_seconds))
     while time.monotonic() - last < idle_seconds and (root / PROJECT_FILE).is_file():
         try:
             connection, _ = listener.accept()
@@ -132,14 +133,14 @@ def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_s
             continue
         with connection:
             try:
-                if not _serve_one(connection, token, code):
+                if not _serve_one(connection, root, token, code):
                     return
-            except (OSError, ValueError):
-                pass  # the client went away; its next build is served or runs by itself
+            except Exception:  # noqa: BLE001 - a client that went away, or sent garbage: serve the next
+                pass
         last = time.monotonic()
 
 
-def _serve_one(connection: socket.socket, token: str, code: tuple) -> bool:
+def _serve_one(connection: socket.socket, root: Path, token: str, code: tuple) -> bool:
     """Answer one request; False when this server must stop (its code changed)."""
     connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small frames go out at once
     connection.settimeout(5)  # a client that connects and says nothing must not hold the server
@@ -148,17 +149,24 @@ def _serve_one(connection: socket.socket, token: str, code: tuple) -> bool:
     if received is None or received[0] != wire.REQUEST:
         return True
     given, today, argv = wire.parse_request(received[1])
-    if not secrets.compare_digest(given, token):
-        return True
+    request = parse_plain_build(argv)
+    if not secrets.compare_digest(given, token) or request is None:
+        return True  # a stranger, or anything but a plain build: this server only builds
     snapshot = wire.read_frame(read)
     connection.settimeout(None)
     if code_fingerprint() != code:
         connection.sendall(wire.frame(wire.STALE))
         return False
+    if not request["root"] or Path(request["root"]).resolve() != root:
+        connection.sendall(wire.frame(wire.STALE))  # another repository: not ours to build
+        return True
     if snapshot is not None and snapshot[0] == wire.SNAPSHOT:
-        hand_over(argv[1], marshal.loads(snapshot[1]))  # argv is ["--root", ROOT, …] (launcher.as_argv)
-    with redirect_stdout(_Channel(connection, wire.STDOUT)), redirect_stderr(_Channel(connection, wire.STDERR)):
-        status = run_request(argv, today)
+        hand_over(request["root"], marshal.loads(snapshot[1]))
+    try:
+        with redirect_stdout(_Channel(connection, wire.STDOUT)), redirect_stderr(_Channel(connection, wire.STDERR)):
+            status = run_request(argv, today)
+    finally:
+        hand_over(request["root"], None)  # used by this build, or by none
     connection.sendall(wire.frame(wire.EXIT, str(status)))
     return True
 
@@ -177,5 +185,5 @@ def _retire(build_dir: Path, info: dict) -> None:
             pass
 
 
-if __name__ == "__main__":
-    serve_builds(Path(sys.argv[1]).resolve())
+if __name__ == "__main__":  # python -m proposal_docs.server ROOT [IDLE_SECONDS], as the launcher starts it
+    serve_builds(Path(sys.argv[1]).resolve(), float(sys.argv[2]) if len(sys.argv) > 2 else IDLE_SECONDS)

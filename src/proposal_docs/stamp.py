@@ -80,12 +80,16 @@ def snapshot_inputs(root: str | os.PathLike) -> Snapshot:
 _handed_over: dict[str, Snapshot] = {}
 
 
-def hand_over(root: str | os.PathLike, snapshot: Snapshot) -> None:
-    """The launcher's snapshot, for the next build of root in this process (server.py).
+def hand_over(root: str | os.PathLike, snapshot: Snapshot | None) -> None:
+    """The launcher's snapshot, for the next build of root in this process (server.py); None
+    takes back one that was not used.
 
     It was taken before that build reads anything, which is all a snapshot must be.
     """
-    _handed_over[os.fspath(root)] = snapshot
+    if snapshot is None:
+        _handed_over.pop(os.fspath(root), None)
+    else:
+        _handed_over[os.fspath(root)] = snapshot
 
 
 def snapshot_for_build(root: str | os.PathLike) -> Snapshot:
