@@ -407,10 +407,12 @@ def textconv(file: Path) -> None:
 @guarded
 def serve(opts: Options, host: str, port: int) -> None:
     """在本机提供 build/site 网页,案件或模板一改动就重新生成(Ctrl+C 停止)。"""
+    from . import warm
     from .commands.serve import start_server, watch
 
     root = opts.repository_root()
     context = click.get_current_context()
+    warm.keep_between_builds()  # a long-lived process: keep parsed cases and templates between rebuilds
 
     def rebuild() -> None:
         try:
@@ -425,3 +427,4 @@ def serve(opts: Options, host: str, port: int) -> None:
         watch(root, rebuild)
     finally:
         server.shutdown()
+        warm.save_parse_caches()

@@ -178,11 +178,7 @@ def _retire(build_dir: Path, info: dict) -> None:
             (build_dir / SERVER_FILE).unlink()
     except (OSError, ValueError):
         pass
-    for cache in warm.kept("parse cache"):
-        try:
-            cache.save(keep=set(cache.entries))
-        except OSError:
-            pass
+    warm.save_parse_caches()
 
 
 if __name__ == "__main__":  # python -m proposal_docs.server ROOT [IDLE_SECONDS], as the launcher starts it

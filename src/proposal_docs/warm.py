@@ -67,3 +67,12 @@ def memo(key: tuple, make: Callable[[], Any], latest_only: bool = False) -> Any:
 
 def kept(kind: str) -> list[Any]:
     return [value for key, value in _memo.items() if key[0] == kind]
+
+
+def save_parse_caches() -> None:
+    """Write what a long-lived process parsed (one-shot builds write theirs as they finish)."""
+    for cache in kept("parse cache"):
+        try:
+            cache.save(keep=set(cache.entries))
+        except OSError:
+            pass
