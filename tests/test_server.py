@@ -166,6 +166,16 @@ def test_an_idle_server_goes_away_and_tidies_up(example):
         stop(server)
 
 
+def test_a_server_whose_build_folder_was_cleaned_away_leaves(example):
+    assert launch(example, "build", "--no-site", server=False).returncode == 0
+    server = start_server(example, idle=60)  # it looks around every 6 seconds
+    try:
+        shutil.rmtree(example / "build")  # `make clean`
+        assert server.wait(timeout=30) == 0  # well before it would be idle for a minute
+    finally:
+        stop(server)
+
+
 def test_a_build_starts_a_server_for_the_next_one_but_not_under_ci(example):
     assert launch(example, "build", "--no-site", env={"CI": "true"}).returncode == 0
     time.sleep(1)

@@ -125,8 +125,8 @@ def _warm_up(root: Path) -> None:
 
 def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_seconds: float) -> None:
     last = time.monotonic()
-    listener.settimeout(min(30.0, idle_seconds))
-    while time.monotonic() - last < idle_seconds and (root / PROJECT_FILE).is_file():
+    listener.settimeout(min(30.0, idle_seconds / 10))  # how often it looks around while nobody calls
+    while time.monotonic() - last < idle_seconds and _still_wanted(root, token):
         try:
             connection, _ = listener.accept()
         except TimeoutError:
@@ -138,6 +138,16 @@ def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_s
             except Exception:  # noqa: BLE001 - a client that went away, or sent garbage: serve the next
                 pass
         last = time.monotonic()
+
+
+def _still_wanted(root: Path, token: str) -> bool:
+    """The repository is still there, and build/.server still names this server (`make clean`
+    removes it: the next build then starts a new server, and this one must not linger)."""
+    try:
+        return (root / PROJECT_FILE).is_file() and \
+            wire.read_address((root / BUILD_DIR / SERVER_FILE).read_bytes()).get("token") == token
+    except OSError:
+        return False
 
 
 def _serve_one(connection: socket.socket, root: Path, token: str, code: tuple) -> bool:
