@@ -200,7 +200,11 @@ def main() -> None:
         if answered_up_to_date(root, request, inputs):
             sys.exit(0)
         if server_wanted():
-            status = served_build(root, request, inputs)
+            try:
+                status = served_build(root, request, inputs)
+            except KeyboardInterrupt:  # the server finishes the build; the next one finds it done
+                sys.stderr.write("已中断。\n")
+                sys.exit(130)
             if status is not None:
                 sys.exit(status)
     from .cli import main as cli_main
