@@ -120,14 +120,38 @@ def test_the_site_is_built_for_the_day_the_user_asks(served):
 def test_strangers_and_other_commands_are_not_served(served):
     root, server = served
     token = address(root)["token"]
-    for request in (wire.request("wrong-token", None, ["--root", str(root), "build"], ()),
-                    wire.request(token, None, ["--root", str(root), "new", "提案"], ())):
+    for request in (wire.request("wrong-token", {}, ["--root", str(root), "build"], ()),
+                    wire.request(token, {}, ["--root", str(root), "new", "提案"], ())):
         with socket.create_connection(("127.0.0.1", int(address(root)["port"])), timeout=10) as connection:
             connection.sendall(request)
             assert connection.recv(100) == b""  # closed without a word
     assert not list((root / "cases/2024").glob("*new*")) and server.poll() is None
     edit(root / "cases/2024/p041.yaml", "年内完成诊断企业30家以上", "年内完成诊断企业40家以上")
     assert was_served(launch(root, "build", "--no-site"))  # and it still serves its own
+
+
+def ask(root: Path, settings: dict[str, str], *args: str) -> tuple[str, int]:
+    """A served build as the launcher asks for it: what it printed, and its exit code."""
+    request = wire.request(address(root)["token"], settings, ["--root", str(root), *args], ())
+    printed = []
+    with socket.create_connection(("127.0.0.1", int(address(root)["port"])), timeout=60) as connection:
+        connection.sendall(request)
+        read = connection.makefile("rb").read
+        while (reply := wire.read_frame(read)) is not None:
+            kind, payload = reply
+            if kind == wire.EXIT:
+                return "".join(printed), int(payload)
+            printed.append(payload.decode("utf-8"))
+    raise AssertionError("the server did not finish")
+
+
+def test_a_terminal_gets_its_progress_bar_from_the_server_too(served):
+    root, _ = served
+    on_terminal, status = ask(root, {"TERMINAL": "1", "COLUMNS": "100"}, "build", "--no-site", "--force")
+    assert status == 0 and "\x1b[?25l" in on_terminal  # rich hid the cursor to draw its bar
+    assert "生成 23 个文件" in on_terminal
+    in_a_pipe, status = ask(root, {}, "build", "--no-site", "--force")
+    assert status == 0 and "\x1b" not in in_a_pipe and in_a_pipe.startswith("生成 23 个文件")
 
 
 def test_a_server_whose_code_changed_steps_aside(served):

@@ -129,7 +129,6 @@ def served_build(root: str, request: dict, inputs) -> int | None:
     import _socket
 
     from . import __version__, wire
-    from .clock import TODAY_VARIABLE
     from .layout import BUILD_DIR, SERVER_FILE
 
     try:
@@ -149,8 +148,7 @@ def served_build(root: str, request: dict, inputs) -> int | None:
         return None
     try:
         connection.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)  # small frames go out at once
-        connection.sendall(wire.request(address["token"], os.environ.get(TODAY_VARIABLE), as_argv(request, root),
-                                        inputs))
+        connection.sendall(wire.request(address["token"], _settings(), as_argv(request, root), inputs))
         connection.settimeout(None)  # a build takes as long as it takes
         read = wire.reader(connection)
         while (reply := wire.read_frame(read)) is not None:
@@ -168,6 +166,21 @@ def served_build(root: str, request: dict, inputs) -> int | None:
         connection.close()
     sys.stderr.write("构建服务意外中断,改为直接构建。\n")
     return None
+
+
+def _settings() -> dict[str, str]:
+    """What of this process the server must know to answer as it would: the day asked for, and
+    whether (and how wide) the output is a terminal, for the progress bar."""
+    from .clock import TODAY_VARIABLE
+
+    settings = {TODAY_VARIABLE: os.environ[TODAY_VARIABLE]} if TODAY_VARIABLE in os.environ else {}
+    if sys.stdout.isatty():
+        settings["TERMINAL"] = "1"
+        try:
+            settings["COLUMNS"] = str(os.get_terminal_size(sys.stdout.fileno()).columns)
+        except (OSError, ValueError):
+            pass
+    return settings
 
 
 def server_wanted() -> bool:

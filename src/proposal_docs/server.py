@@ -24,6 +24,7 @@ import secrets
 import signal
 import socket
 import sys
+import threading
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -46,10 +47,14 @@ def code_fingerprint() -> tuple:
 
 
 class _Channel(io.TextIOBase):
-    """stdout or stderr of one request, sent to the client as frames of one kind."""
+    """stdout or stderr of one request, sent to the client as frames of one kind.
 
-    def __init__(self, connection: socket.socket, kind: bytes):
-        self.connection, self.kind = connection, kind
+    A terminal when the client's output is one, so that the build draws its progress bar there;
+    the bar redraws from a thread of its own, hence the lock shared by both channels.
+    """
+
+    def __init__(self, connection: socket.socket, kind: bytes, terminal: bool, lock: threading.Lock):
+        self.connection, self.kind, self.terminal, self.lock = connection, kind, terminal, lock
 
     encoding = "utf-8"
     errors = "strict"
@@ -58,35 +63,41 @@ class _Channel(io.TextIOBase):
         return True
 
     def isatty(self) -> bool:
-        return False
+        return self.terminal
 
     def write(self, text: str | bytes) -> int:
         if isinstance(text, (bytes, bytearray)):  # click writes bytes where it expects a console
             text = bytes(text).decode("utf-8", "replace")
         if text:
-            self.connection.sendall(wire.frame(self.kind, text))
+            with self.lock:
+                self.connection.sendall(wire.frame(self.kind, text))
         return len(text)
 
 
-def run_request(argv: list[str], today: str | None) -> int:
+PASSED_ON = (TODAY_VARIABLE, "COLUMNS")  # the client's settings a build may read from the environment
+
+
+def run_request(argv: list[str], settings: dict[str, str]) -> int:
     """One `proposal-docs ARGV` exactly as a one-shot process would run it; its exit code."""
     from .cli import main
 
-    saved = os.environ.get(TODAY_VARIABLE)
-    if today is None:
-        os.environ.pop(TODAY_VARIABLE, None)
-    else:
-        os.environ[TODAY_VARIABLE] = today  # the client's, not the server's, decides the day
+    saved = {name: os.environ.get(name) for name in PASSED_ON}
+    for name in PASSED_ON:  # the client's, not the server's, decide the day and the width
+        if name in settings:
+            os.environ[name] = settings[name]
+        else:
+            os.environ.pop(name, None)
     try:
         main(argv, prog_name="proposal-docs", standalone_mode=True)
         return 0
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     finally:
-        if saved is None:
-            os.environ.pop(TODAY_VARIABLE, None)
-        else:
-            os.environ[TODAY_VARIABLE] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def serve_builds(root: Path, idle_seconds: float = IDLE_SECONDS) -> None:
@@ -158,7 +169,7 @@ def _serve_one(connection: socket.socket, root: Path, token: str, code: tuple) -
     received = wire.read_frame(read)
     if received is None or received[0] != wire.REQUEST:
         return True
-    given, today, argv = wire.parse_request(received[1])
+    given, settings, argv = wire.parse_request(received[1])
     request = parse_plain_build(argv)
     if not secrets.compare_digest(given, token) or request is None:
         return True  # a stranger, or anything but a plain build: this server only builds
@@ -172,9 +183,11 @@ def _serve_one(connection: socket.socket, root: Path, token: str, code: tuple) -
         return True
     if snapshot is not None and snapshot[0] == wire.SNAPSHOT:
         hand_over(request["root"], marshal.loads(snapshot[1]))
+    terminal, lock = settings.get("TERMINAL") == "1", threading.Lock()
     try:
-        with redirect_stdout(_Channel(connection, wire.STDOUT)), redirect_stderr(_Channel(connection, wire.STDERR)):
-            status = run_request(argv, today)
+        with redirect_stdout(_Channel(connection, wire.STDOUT, terminal, lock)), \
+                redirect_stderr(_Channel(connection, wire.STDERR, terminal, lock)):
+            status = run_request(argv, settings)
     finally:
         hand_over(request["root"], None)  # used by this build, or by none
     connection.sendall(wire.frame(wire.EXIT, str(status)))

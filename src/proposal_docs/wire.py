@@ -4,8 +4,9 @@ Plain bytes, not JSON: the launcher pays for every import on each build (json al
 the rest of its reply handling). A frame is one kind byte, a 4-byte big-endian length and that
 many bytes of UTF-8.
 
-- request (launcher → server), kind b"?": NUL-separated token, the PROPOSAL_DOCS_TODAY the user
-  has (or nothing), then the command line; then kind b"S": the launcher's snapshot of the inputs
+- request (launcher → server), kind b"?": NUL-separated token, the user's setting as `NAME=value`
+  lines (PROPOSAL_DOCS_TODAY, COLUMNS, and TERMINAL=1 when the output is a terminal), then the
+  command line; then kind b"S": the launcher's snapshot of the inputs
   (stamp.py), marshalled — taken before the build reads anything, so the server need not take one;
 - replies (server → launcher): b"o" text for stdout, b"e" text for stderr, as the build writes
   them; then b"x" with the exit code, or b"s" (stale: build by yourself).
@@ -55,16 +56,17 @@ def reader(connection):
     return read
 
 
-def request(token: str, today: str | None, argv: list[str], snapshot) -> bytes:
+def request(token: str, settings: dict[str, str], argv: list[str], snapshot) -> bytes:
     import marshal
 
-    return frame(REQUEST, "\0".join([token, today or "", *argv])) + frame(SNAPSHOT, marshal.dumps(snapshot))
+    lines = "\n".join(f"{name}={value}" for name, value in settings.items())
+    return frame(REQUEST, "\0".join([token, lines, *argv])) + frame(SNAPSHOT, marshal.dumps(snapshot))
 
 
-def parse_request(payload: bytes) -> tuple[str, str | None, list[str]]:
+def parse_request(payload: bytes) -> tuple[str, dict[str, str], list[str]]:
     text = payload.decode("utf-8", "replace")
-    token, today, *argv = text.split("\0") if "\0" in text else (text, "")
-    return token, today or None, argv
+    token, lines, *argv = text.split("\0") if "\0" in text else (text, "")
+    return token, dict(line.split("=", 1) for line in lines.splitlines() if "=" in line), argv
 
 
 def write_address(fields: dict[str, object]) -> bytes:
