@@ -208,19 +208,20 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
     site_today = resolve_today(root, today) if site else None
 
     from .building import build as run_build
-    from .output import print_findings
     from .render.docx import TemplateProblem
     from .repository import load_repository
 
     repo = load_repository(root, cache_file=root / BUILD_DIR / ".cache" / "parsed.pickle", snapshot=inputs)
     if repo.errors:
+        from .output import print_findings  # rich's tables only when there is something to show
+
         print_findings(opts.console, repo.errors, "text")
         click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
         sys.exit(1)
     waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
     options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting, site_today=site_today)
     try:
-        if opts.console.is_terminal and opts.verbosity >= 0:
+        if opts.verbosity >= 0 and sys.stdout.isatty() and opts.console.is_terminal:  # rich only on a terminal
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
