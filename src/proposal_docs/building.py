@@ -79,10 +79,13 @@ class Hasher:
 FINGERPRINT_HEADER = f"proposal-docs {__version__}\nmanifest {MANIFEST_VERSION}"
 
 
-def fingerprint(output: Output, repo: Repository, hasher: Hasher) -> str:
-    """The content hash of everything the output is made from: same fingerprint, same bytes."""
+def fingerprint(output: Output, repo: Repository, hasher: Hasher, input_lines: list[str] | None = None) -> str:
+    """The content hash of everything the output is made from: same fingerprint, same bytes.
+
+    input_lines: hasher.line of each of inputs_of(output), when the caller has them already.
+    """
     lines = [FINGERPRINT_HEADER, repr(output), hasher.line(f"templates/{output.template}.docx")]
-    lines += map(hasher.line, inputs_of(output, repo))
+    lines += input_lines if input_lines is not None else map(hasher.line, inputs_of(output, repo))
     return _sha("\n".join(lines).encode("utf-8"))
 
 
@@ -96,8 +99,12 @@ def fingerprints(outputs: list[Output], repo: Repository, hasher: Hasher) -> dic
     templates = tuple(hasher.line(f"templates/{name}.docx") for name in CASE_TEMPLATES)
     prints = {}
     for case_file, group in by_case.items():
-        if case_file is None:  # year aggregates: their inputs are all the year's cases
-            prints.update((o.path, fingerprint(o, repo, hasher)) for o in group)
+        if case_file is None:  # year aggregates: their inputs are all the year's cases of their body
+            members: dict[tuple, list[str]] = {}
+            for o in group:  # an archive index and a summary share their thousand input lines
+                if (o.year, o.body) not in members:
+                    members[o.year, o.body] = [hasher.line(rel) for rel in inputs_of(o, repo)]
+                prints[o.path] = fingerprint(o, repo, hasher, members[o.year, o.body])
             continue
         year = f"cases/{group[0].year}/{YEAR_FILE}"
         key = ("fingerprints", hasher.line(case_file), hasher.line(year), hasher.line(PROJECT_FILE), templates)

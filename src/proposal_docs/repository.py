@@ -81,10 +81,11 @@ class _Reader:
         self.cache: ParseCache | None = None
         self.digests: dict[str, str] = {}
         self.stats = stats or {}  # size and mtime of each file when the build's snapshot was taken
+        self.prefix = os.path.join(root, "")  # root and a separator: joined to a thousand names per build
 
     def load(self, rel: str, model, findings: list[Finding], context: dict | None = None):
         """The model of the file at root/rel (None if invalid), its source, and its findings added."""
-        key = os.path.join(self.root, rel)
+        key = self.prefix + rel
         digest = warm.known_digest(key, self.stats.get(rel))  # build server: unchanged files are not read
         cached = self.cache.get(rel, digest) if digest and self.cache else None
         if cached is None:
@@ -161,9 +162,10 @@ def load_repository(root: Path, cache_file: Path | None = None, snapshot=None) -
                     findings.append(source.finding(("year",), f"年度 {year_file.year} 与目录名 {number} 不一致",
                                                    code="year-mismatch"))
         year_digest = reader.digests.get(f"cases/{folder.name}/{YEAR_FILE}")
+        folder_rel = f"cases/{folder.name}/"
         for name in case_file_names(folder):
             files_read += 1
-            rel = f"cases/{folder.name}/{name}"
+            rel = folder_rel + name
             case, source = reader.load(rel, Case, findings, {"categories": project.categories})
             if case is None:
                 continue
