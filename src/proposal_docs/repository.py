@@ -26,10 +26,10 @@ class CaseFile:
     path: Path
     source: Source
     case: Case
+    rel: str = field(init=False)  # repository-relative, "/"-separated: asked for thousands of times a build
 
-    @property
-    def rel(self) -> str:
-        return self.source.path
+    def __post_init__(self) -> None:
+        self.rel = self.source.path
 
 
 @dataclass
