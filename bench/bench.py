@@ -138,7 +138,7 @@ def main() -> None:
         edit = edit_one_case(repo)
         os.environ["PROPOSAL_DOCS_SERVER"] = "0"  # one-shot processes first
         rows.append(("朴素循环 naive docxtpl loop", *measure([PYTHON, __file__, "--naive", str(repo), tmp + "/naive"])))
-        rows.append(("完整构建 full build", *measure_median([*cli, "build", "--force", "--no-site"], times=3)))
+        rows.append(("完整构建 full build", *measure_median([*cli, "build", "--force", "--no-site"], times=5)))
         rows.append(("无变化重建 no-op rebuild", *measure_median([*cli, "build", "--no-site"])))
         rows.append(("修改一件(单次进程)one-case edit, one-shot", *measure_median([*cli, "build", "--no-site"], edit)))
         os.environ["PROPOSAL_DOCS_SERVER"] = "1"
