@@ -119,10 +119,10 @@ def read_manifest(build_dir: Path) -> dict[str, dict]:
         stat = path.stat()
     except OSError:
         return {}
-    # the build server remembers the manifest it wrote; a copy, since a build updates its entries
+    # the build server remembers the manifest it wrote (a build replaces entries, never changes one)
     outputs = warm.memo(("manifest", str(path), stat.st_size, stat.st_mtime_ns), lambda: _parse_manifest(path),
                         latest_only=True)
-    return {rel: dict(entry) for rel, entry in outputs.items()} if warm.enabled else outputs
+    return dict(outputs)
 
 
 def _parse_manifest(path: Path) -> dict[str, dict]:
@@ -142,7 +142,7 @@ def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
     if warm.enabled:
         stat = (build_dir / MANIFEST).stat()
         warm.memo(("manifest", str(build_dir / MANIFEST), stat.st_size, stat.st_mtime_ns),
-                  lambda: {rel: dict(entry) for rel, entry in data["outputs"].items()}, latest_only=True)
+                  lambda: data["outputs"], latest_only=True)
 
 
 def stamp_complete_build(build_dir: Path, manifest: dict[str, dict], inputs: Snapshot, timezone: str,
@@ -240,7 +240,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         prints = fingerprints(wanted, repo, hasher)
         prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
-                or not _intact(prefix + o.path, old[o.path])]
+                or not _intact(prefix + o.path, old, o.path)]
         if not force:
             todo = _cut_off_unchanged_content(repo, todo, old, prints, build_dir, hasher)
         report.unchanged = len(wanted) - len(todo)
@@ -298,8 +298,8 @@ def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[s
         entry = old.get(output.path, {})
         if output.template == "archive_index" and entry.get("content"):
             key = content_print(output, archive_content_key(repo, output), hasher)
-            if key == entry["content"] and _intact(os.path.join(build_dir, output.path), entry):
-                entry["fingerprint"] = prints[output.path]
+            if key == entry["content"] and _intact(os.path.join(build_dir, output.path), old, output.path):
+                old[output.path] = {**old[output.path], "fingerprint": prints[output.path]}
                 continue
         kept.append(output)
     return kept
@@ -310,8 +310,11 @@ def _record(path: Path, print_: str, data: bytes) -> dict:
     return {"fingerprint": print_, "hash": _sha(data), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _intact(path: str, entry: dict) -> bool:
-    """Is the file on disk the one the manifest recorded? Size and mtime first, the hash if they differ."""
+def _intact(path: str, manifest: dict[str, dict], rel: str) -> bool:
+    """Is the file on disk the one the manifest recorded? Size and mtime first, the hash if they differ
+    (then the manifest's entry is replaced with the new size and time: entries are never changed,
+    the build server keeps them)."""
+    entry = manifest[rel]
     try:
         stat = os.stat(path)
     except OSError:
@@ -321,7 +324,7 @@ def _intact(path: str, entry: dict) -> bool:
     with open(path, "rb") as file:
         if _sha(file.read()) != entry.get("hash"):
             return False
-    entry.update(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    manifest[rel] = {**entry, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     return True
 
 

@@ -101,9 +101,12 @@ def group_outputs(outputs: dict[str, tuple[int, int]]) -> tuple:
     """Outputs as the stamp keeps them: ((folder, ((name, size, mtime_ns), …)), …), so that
     checking them needs no path strings put together."""
     by_folder: dict[str, list] = {}
-    for rel in sorted(outputs):
+    for rel, (size, mtime) in sorted(outputs.items()):
         folder, _, name = rel.rpartition("/")
-        by_folder.setdefault(folder, []).append((name, *outputs[rel]))
+        files = by_folder.get(folder)
+        if files is None:
+            files = by_folder[folder] = []
+        files.append((name, size, mtime))
     return tuple((folder, tuple(files)) for folder, files in by_folder.items())
 
 
