@@ -110,6 +110,21 @@ def test_an_invalid_case_is_reported_by_the_server_as_by_a_one_shot_build(served
     assert "p009.yaml" in by_server.stdout + by_server.stderr
 
 
+def test_two_builds_at_once_are_served_one_after_the_other(served, tmp_path):
+    root, _ = served
+    edit(root / "cases/2024/p009.yaml", "doc_number: 科经提〔2024〕2号", "doc_number: 科经提〔2024〕12号")
+    environment = {**os.environ, "PROPOSAL_DOCS_SERVER": "1", "CI": ""}
+    command = [sys.executable, "-m", "proposal_docs", "--root", str(root), "build", "--no-site"]
+    first, second = (subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment) for _ in range(2))
+    outputs = [process.communicate(timeout=120)[0] for process in (first, second)]
+    assert first.returncode == second.returncode == 0
+    assert sorted("生成 0 个文件" in out for out in outputs) == [False, True]  # one built, the other found it done
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("build"))
+    assert launch(clean, "build", "--no-site", server=False).returncode == 0
+    assert documents(root / "build") == documents(clean / "build")
+
+
 def test_the_site_is_built_for_the_day_the_user_asks(served):
     root, _ = served
     result = launch(root, "build", env={"PROPOSAL_DOCS_TODAY": "2024-12-30"})
