@@ -190,13 +190,17 @@ def server_wanted() -> bool:
 def start_server(root: str) -> None:
     """Start the build server for the next build, detached; it quits by itself when idle."""
     import subprocess
+    import tempfile
 
     if os.name == "nt":  # pragma: no cover - exercised on Windows only
         detach = {"creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP}
     else:
         detach = {"start_new_session": True}
     try:
-        subprocess.Popen([sys.executable, "-m", "proposal_docs.server", root], cwd=root, stdin=subprocess.DEVNULL,
+        # Run from the temporary folder, not the repository: on Windows a process's folder cannot be
+        # deleted or renamed. -I, so that no folder it runs in is searched for modules.
+        subprocess.Popen([sys.executable, "-I", "-m", "proposal_docs.server", root], cwd=tempfile.gettempdir(),
+                         stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True, **detach)
     except OSError:
         pass  # only the next build's speed is lost

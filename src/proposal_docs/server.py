@@ -17,6 +17,7 @@ What goes over the connection, and the address file build/.server, are described
 from __future__ import annotations
 
 import gc
+import hashlib
 import io
 import marshal
 import os
@@ -24,6 +25,7 @@ import secrets
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from contextlib import redirect_stderr, redirect_stdout
@@ -36,8 +38,14 @@ from .launcher import parse_plain_build
 from .layout import BUILD_DIR, PROJECT_FILE, SERVER_FILE
 from .stamp import hand_over
 
-SERVER_LOCK = ".server.lock"  # held for the server's life: at most one per repository
 IDLE_SECONDS = 20 * 60
+
+
+def server_lock(root: Path) -> Path:
+    """Held for the server's life: at most one per repository. In the temporary folder, not in
+    build/: Windows cannot delete a file that is held open, and `make clean` must still work."""
+    name = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"proposal-docs-server-{name}.lock"
 
 
 def code_fingerprint() -> tuple:
@@ -111,7 +119,7 @@ def run_request(argv: list[str], settings: dict[str, str]) -> int:
 
 def serve_builds(root: Path, idle_seconds: float = IDLE_SECONDS) -> None:
     build_dir = root / BUILD_DIR
-    with lock_if_free(build_dir / SERVER_LOCK) as alone:
+    with lock_if_free(server_lock(root)) as alone:
         if not alone:
             return  # another server already serves this repository
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped politely: still tidy up
