@@ -187,6 +187,20 @@ def test_a_server_whose_code_changed_steps_aside(served):
         os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
+def test_an_upgraded_server_leaves_without_being_asked(example):
+    assert launch(example, "build", "--no-site", server=False).returncode == 0
+    server = start_server(example, idle=60)  # it looks around every 6 seconds
+    module = Path(wire.__file__)
+    before = module.stat()
+    try:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))  # pip install -U
+        assert server.wait(timeout=30) == 0
+        assert not (example / "build/.server").exists()
+    finally:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+        stop(server)
+
+
 def test_one_server_per_repository(served):
     root, first = served
     second = subprocess.Popen([sys.executable, "-m", "proposal_docs.server", str(root)])

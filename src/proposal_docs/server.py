@@ -154,7 +154,7 @@ def _warm_up(root: Path) -> None:
 def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_seconds: float) -> None:
     last = time.monotonic()
     listener.settimeout(min(30.0, idle_seconds / 10))  # how often it looks around while nobody calls
-    while time.monotonic() - last < idle_seconds and _still_wanted(root, token):
+    while time.monotonic() - last < idle_seconds and _still_wanted(root, token, code):
         try:
             connection, _ = listener.accept()
         except TimeoutError:
@@ -168,11 +168,12 @@ def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_s
         last = time.monotonic()
 
 
-def _still_wanted(root: Path, token: str) -> bool:
-    """The repository is still there, and build/.server still names this server (`make clean`
-    removes it: the next build then starts a new server, and this one must not linger)."""
+def _still_wanted(root: Path, token: str, code: tuple) -> bool:
+    """The repository is still there, build/.server still names this server (`make clean` removes
+    it), and its code was not replaced (an upgrade changes the version, so no build would come to
+    it any more, and its lock would keep the new version's server from starting)."""
     try:
-        return (root / PROJECT_FILE).is_file() and \
+        return (root / PROJECT_FILE).is_file() and code_fingerprint() == code and \
             wire.read_address((root / BUILD_DIR / SERVER_FILE).read_bytes()).get("token") == token
     except OSError:
         return False
