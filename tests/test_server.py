@@ -201,6 +201,34 @@ def test_an_upgraded_server_leaves_without_being_asked(example):
         stop(server)
 
 
+def test_a_server_stopped_in_the_middle_of_a_build_leaves_the_client_to_finish(tmp_path):
+    """Whenever SIGTERM arrives, the user's build ends complete: served, or finished by the client."""
+    from proposal_docs.sample import generate
+
+    root = generate(tmp_path / "big", 200, Path(__file__).resolve().parent.parent)
+    assert launch(root, "build", "--no-site", server=False).returncode == 0
+    server = start_server(root)
+    try:
+        environment = {**os.environ, "PROPOSAL_DOCS_SERVER": "1", "CI": ""}
+        client = subprocess.Popen([sys.executable, "-m", "proposal_docs", "--root", str(root), "build", "--no-site",
+                                   "--force"], stdout=subprocess.PIPE, text=True, env=environment)
+        deadline = time.monotonic() + 60
+        while (root / "build/.stamp").exists():  # a build removes the stamp as it starts
+            assert time.monotonic() < deadline and client.poll() is None, "the served build did not start"
+            time.sleep(0.001)
+        server.terminate()
+        assert server.wait(timeout=30) == 0
+        assert client.wait(timeout=120) == 0 and "生成 " in client.stdout.read()
+    finally:
+        stop(server)
+    after = launch(root, "build", "--no-site", server=False)
+    assert "生成 0 个文件" in after.stdout  # nothing was left half done
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("build"))
+    assert launch(clean, "build", "--no-site", server=False).returncode == 0
+    assert documents(root / "build") == documents(clean / "build")
+
+
 def test_one_server_per_repository(served):
     root, first = served
     second = subprocess.Popen([sys.executable, "-m", "proposal_docs.server", str(root)])

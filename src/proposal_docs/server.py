@@ -117,12 +117,22 @@ def run_request(argv: list[str], settings: dict[str, str]) -> int:
                 os.environ[name] = value
 
 
+_stopping = threading.Event()
+
+
+def _stop(*_) -> None:
+    """SIGTERM: leave now. Within a request the build sees SystemExit, as a one-shot build would see
+    its end; the loop then finds the flag and stops too."""
+    _stopping.set()
+    raise SystemExit(0)
+
+
 def serve_builds(root: Path, idle_seconds: float = IDLE_SECONDS) -> None:
     build_dir = root / BUILD_DIR
     with lock_if_free(server_lock(root)) as alone:
         if not alone:
             return  # another server already serves this repository
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped politely: still tidy up
+        signal.signal(signal.SIGTERM, _stop)  # stopped politely: still tidy up
         warm.keep_between_builds()
         _warm_up(root)
         gc.collect()
@@ -154,7 +164,7 @@ def _warm_up(root: Path) -> None:
 def _answer(listener: socket.socket, root: Path, token: str, code: tuple, idle_seconds: float) -> None:
     last = time.monotonic()
     listener.settimeout(min(30.0, idle_seconds / 10))  # how often it looks around while nobody calls
-    while time.monotonic() - last < idle_seconds and _still_wanted(root, token, code):
+    while time.monotonic() - last < idle_seconds and not _stopping.is_set() and _still_wanted(root, token, code):
         try:
             connection, _ = listener.accept()
         except TimeoutError:
@@ -208,6 +218,9 @@ def _serve_one(connection: socket.socket, root: Path, token: str, code: tuple) -
             status = run_request(argv, settings)
     finally:
         hand_over(request["root"], None)  # used by this build, or by none
+    if _stopping.is_set():  # stopped in the middle: the client builds by itself, and repairs the rest
+        connection.sendall(wire.frame(wire.STALE))
+        return False
     connection.sendall(wire.frame(wire.EXIT, str(status)))
     return True
 

@@ -24,7 +24,7 @@ MANIFEST = ".manifest.json"
 STAMP = ".stamp"
 UP_TO_DATE = "生成 0 个文件,未变 {count:,} 个,删除 0 个(输入均未改动)"
 
-# (path relative to its folder, size, mtime in ns), sorted by path
+# (path relative to the repository, "/"-separated; size; mtime in ns), sorted by path
 Snapshot = tuple[tuple[str, int, int], ...]
 _FORMAT = ("proposal-docs stamp", 1, __version__, sys.version_info[:2])
 
