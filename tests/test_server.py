@@ -221,12 +221,27 @@ def test_a_server_stopped_in_the_middle_of_a_build_leaves_the_client_to_finish(t
         assert client.wait(timeout=120) == 0 and "生成 " in client.stdout.read()
     finally:
         stop(server)
+        _stop_fresh_server(root, server.pid)
     after = launch(root, "build", "--no-site", server=False)
     assert "生成 0 个文件" in after.stdout  # nothing was left half done
     clean = tmp_path / "clean"
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("build"))
     assert launch(clean, "build", "--no-site", server=False).returncode == 0
     assert documents(root / "build") == documents(clean / "build")
+
+
+def _stop_fresh_server(root: Path, old_pid: int) -> None:
+    """A build that finished by itself starts a new server: stop it too, once it says where it is."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            pid = int(address(root)["pid"])
+        except (OSError, KeyError, ValueError):
+            pid = old_pid
+        if pid != old_pid:
+            os.kill(pid, 15)
+            return
+        time.sleep(0.1)
 
 
 def test_one_server_per_repository(served):
