@@ -108,7 +108,7 @@ def fingerprints(outputs: list[Output], repo: Repository, hasher: Hasher) -> dic
             continue
         year = f"cases/{group[0].year}/{YEAR_FILE}"
         key = ("fingerprints", hasher.line(case_file), hasher.line(year), hasher.line(PROJECT_FILE), templates)
-        prints.update(warm.memo(key, lambda: {o.path: fingerprint(o, repo, hasher) for o in group}))
+        prints.update(warm.memo(key, lambda: {o.path: fingerprint(o, repo, hasher) for o in group}, owner=case_file))
     return prints
 
 
@@ -121,7 +121,7 @@ def read_manifest(build_dir: Path) -> dict[str, dict]:
         return {}
     # the build server remembers the manifest it wrote (a build replaces entries, never changes one)
     outputs = warm.memo(("manifest", str(path), stat.st_size, stat.st_mtime_ns), lambda: _parse_manifest(path),
-                        latest_only=True)
+                        owner=str(path))
     return dict(outputs)
 
 
@@ -142,7 +142,7 @@ def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
     if warm.enabled:
         stat = (build_dir / MANIFEST).stat()
         warm.memo(("manifest", str(build_dir / MANIFEST), stat.st_size, stat.st_mtime_ns),
-                  lambda: data["outputs"], latest_only=True)
+                  lambda: data["outputs"], owner=str(build_dir / MANIFEST))
 
 
 def stamp_complete_build(build_dir: Path, manifest: dict[str, dict], inputs: Snapshot, timezone: str,
@@ -175,7 +175,7 @@ def prepare_templates(root: Path, names) -> dict[str, PreparedTemplate]:
         except OSError as exc:
             raise TemplateProblem(f"模板 templates/{name}.docx 无法读取:{exc.strerror}") from exc
         prepared[name] = warm.memo(("template", str(path), _sha(content)),
-                                   lambda: PreparedTemplate(path, env, cache, content))
+                                   lambda: PreparedTemplate(path, env, cache, content), owner=str(path))
     return prepared
 
 

@@ -34,7 +34,7 @@ Position = tuple[int, int]
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
-_scalar_maker = yaml.constructor.SafeConstructor()
+_scalar_maker = yaml.constructor.SafeConstructor()  # its memo of built nodes is emptied after each file
 _resolver = yaml.resolver.Resolver()
 
 
@@ -235,7 +235,10 @@ def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
     builder = _Builder(rel, may_have_tags="!" in text)
     if node is None:
         return None, builder.source
-    return builder.build(node, ()), builder.source
+    try:
+        return builder.build(node, ()), builder.source
+    finally:
+        _scalar_maker.constructed_objects.clear()  # else it keeps every node of every file (build server)
 
 
 # --- validation --------------------------------------------------------------------------------

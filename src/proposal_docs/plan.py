@@ -57,7 +57,7 @@ def plan(repo: Repository) -> list[Output]:
         for item in year.cases:
             # the build server keeps each case's outputs while the case and the settings stay
             key = ("outputs", item.rel, repo.digests.get(item.rel), repo.project.reply_to, year.year)
-            outputs += warm.memo(key, lambda: case_outputs(item, year.year, repo.project.reply_to))
+            outputs += warm.memo(key, lambda: case_outputs(item, year.year, repo.project.reply_to), owner=item.rel)
         for body in sorted({item.case.body for item in year.cases}):
             outputs.append(Output(f"{year.year}/归档文件目录-{BODY_TITLE[body]}.docx", "archive_index", year.year, body=body))
             outputs.append(Output(f"{year.year}/办理工作总结-{BODY_TITLE[body]}.docx", "summary", year.year, body=body))

@@ -142,7 +142,7 @@ def load_repository(root: Path, cache_file: Path | None = None, snapshot=None) -
     if cache_file is not None:
         salt = f"{__version__}:{reader.digests[PROJECT_FILE]}"
         reader.cache = warm.memo(("parse cache", cache_file, salt), lambda: ParseCache(cache_file, salt),
-                                 latest_only=True)
+                                 owner=cache_file)
     findings: list[Finding] = []
     years: dict[int, Year] = {}
     files_read = 1
@@ -170,8 +170,9 @@ def load_repository(root: Path, cache_file: Path | None = None, snapshot=None) -
             if case is None:
                 continue
             # the build server keeps the checked case while neither it nor its year file changes
-            item, problems = warm.memo(("checked case", rel, reader.digests[rel], year_digest),
-                                       lambda: _checked_case(folder / name, source, case, year))
+            where = reader.prefix + rel  # a CaseFile knows its absolute path: not to be shared between repositories
+            item, problems = warm.memo(("checked case", where, reader.digests[rel], year_digest),
+                                       lambda: _checked_case(folder / name, source, case, year), owner=where)
             findings.extend(problems)
             if year is not None:
                 year.cases.append(item)

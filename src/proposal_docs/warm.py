@@ -18,6 +18,7 @@ RACY_NS = 2_000_000_000  # file systems with coarse clocks (FAT: 2 s) could hide
 enabled = False
 _digests: dict[str, tuple[int, int, int, str]] = {}  # path → (size, mtime_ns, when hashed, sha256)
 _memo: dict[Any, Any] = {}
+_owners: dict[tuple, tuple] = {}  # (kind, owner) → the key of its current value
 
 
 def keep_between_builds() -> None:
@@ -49,18 +50,21 @@ def remember_digest(path: str, size: int, mtime_ns: int, digest: str) -> None:
         _digests[path] = (size, mtime_ns, time.time_ns(), digest)
 
 
-def memo(key: tuple, make: Callable[[], Any], latest_only: bool = False) -> Any:
+def memo(key: tuple, make: Callable[[], Any], owner: Any = None) -> Any:
     """make() once per key while enabled; key[0] names the kind, the rest the content (e.g. its hash).
 
-    latest_only: keep one value of this kind, for large values that a new one replaces (a manifest,
-    the parsed files under a new project file) — the others only grow by what each edit adds.
+    owner: what the value belongs to — a case file, a template, the manifest. One value is kept per
+    owner: a new content replaces the old one, so a server that sees thousands of edits keeps what
+    its repository holds now, not every version it ever saw.
     """
     if not enabled:
         return make()
     if key not in _memo:
-        if latest_only:
-            for old in [k for k in _memo if k[0] == key[0]]:
-                del _memo[old]
+        if owner is not None:
+            stale = _owners.get((key[0], owner))
+            if stale is not None:
+                _memo.pop(stale, None)
+            _owners[key[0], owner] = key
         _memo[key] = make()
     return _memo[key]
 

@@ -161,7 +161,7 @@ def _archive_cases(repo: Repository, output: Output) -> list[tuple[list, str]]:
             session = year.file.sessions[item.case.session].name
             # the build server keeps each case's items while the case, its session and the bureau stay
             key = ("archive items", item.rel, repo.digests.get(item.rel), org, session)
-            cases.append(warm.memo(key, lambda: _items_and_text(repo, item, output.year)))
+            cases.append(warm.memo(key, lambda: _items_and_text(repo, item, output.year), owner=item.rel))
     return cases
 
 
