@@ -34,6 +34,7 @@ Position = tuple[int, int]
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_TEXT_ONLY_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
 _scalar_maker = yaml.constructor.SafeConstructor()  # its memo of built nodes is emptied after each file
 _resolver = yaml.resolver.Resolver()
 
@@ -209,6 +210,8 @@ class _Builder:
             expected = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if plain else _STR_TAG
             if node.tag != expected:
                 raise self.fail(node, f"不支持 YAML 标签 {node.tag}:请直接写值", "yaml-tag", path)
+        if node.tag in _TEXT_ONLY_TAGS:  # a bare << or = as a value: YAML 1.1 names them, nothing builds them
+            return node.value
         if node.tag == _STR_TAG:
             bad = UNPRINTABLE.search(node.value)  # e.g. written as an escape: "\e" or "\x07"
             if bad:
