@@ -14,8 +14,6 @@ from proposal_docs.cli import main
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Builds run as subprocesses must not leave warm build servers behind; test_server.py turns them on.
-os.environ["PROPOSAL_DOCS_SERVER"] = "0"
 EXAMPLE_PARTS = ("proposal-docs.yaml", "cases", "templates")
 
 

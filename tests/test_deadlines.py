@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from proposal_docs.deadlines import WorkdayCalendar, add, deadlines_of, state_of, today
-from proposal_docs.models import Case, DeadlineRules, Duration, Project
+from proposal_docs.rules.deadlines import WorkdayCalendar, add, deadlines_of, state_of, today
+from proposal_docs.model.models import Case, DeadlineRules, Duration, Project
 
 D = dt.date
 

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from proposal_docs.models import Case
+from proposal_docs.model.models import Case
 from proposal_docs.render.filters import date_cn, doc_number, paragraphs_of, rate, salutation, style_of
 
 

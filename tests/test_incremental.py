@@ -4,7 +4,7 @@ Whatever sequence of edits a clerk makes between builds — a reply reworded or 
 number changed, a case deleted, a year or project setting changed, a template saved again — the
 documents left by rebuilding after each edit equal those of one clean build of the final files.
 This is what makes skipping work (fingerprints, the early cutoff of the archive index, the stamp,
-the warm caches of the build server) safe.
+the warm caches `serve` keeps between rebuilds) safe.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import edit, run
-from proposal_docs import warm
+from proposal_docs.cli import Options, run_build_command
+from proposal_docs.commands.build import Warm
 
 
 def documents(build: Path) -> dict[str, bytes]:
@@ -69,18 +70,22 @@ def _apply(step, root: Path) -> None:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.sampled_from(EDITS), min_size=1, max_size=4), warm_caches=st.booleans())
-def test_rebuilding_after_each_edit_equals_one_clean_build(example, tmp_path_factory, steps, warm_caches):
+@given(steps=st.lists(st.sampled_from(EDITS), min_size=1, max_size=4), like_serve=st.booleans())
+def test_rebuilding_after_each_edit_equals_one_clean_build(example, tmp_path_factory, steps, like_serve):
     repo = tmp_path_factory.mktemp("incremental") / "repo"
     shutil.copytree(example, repo)
-    warm.enabled = warm_caches  # as in the build server: parsed files and templates kept in memory
-    try:
-        assert run(repo, "build", "--no-site").exit_code == 0
-        for step in steps:
-            _apply(step, repo)
+    warm = Warm()  # as `serve` does: parsed files and prepared templates kept in memory between builds
+
+    def rebuild() -> None:
+        if like_serve:
+            run_build_command(Options(repo, False, -1), jobs=1, force=False, site=False, today=None, warm=warm)
+        else:
             assert run(repo, "build", "--no-site").exit_code == 0
-    finally:
-        warm.enabled = False
+
+    rebuild()
+    for step in steps:
+        _apply(step, repo)
+        rebuild()
     clean = tmp_path_factory.mktemp("clean") / "repo"
     shutil.copytree(repo, clean, ignore=shutil.ignore_patterns("build"))
     assert run(clean, "build", "--no-site").exit_code == 0

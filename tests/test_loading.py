@@ -2,8 +2,8 @@
 
 import pytest
 
-from proposal_docs.loading import LoadError, parse_yaml, read_text, validate
-from proposal_docs.models import Case
+from proposal_docs.model.loading import LoadError, parse_yaml, read_text, validate
+from proposal_docs.model.models import Case
 
 GOOD = """\
 kind: proposal

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT_ROOT, run
-from proposal_docs.models import LINE_BREAKS
+from proposal_docs.model.models import LINE_BREAKS
 from proposal_docs.render.filters import paragraphs_of
 from proposal_docs.render.text import document_text
 

@@ -6,9 +6,9 @@ import pytest
 from docx import Document
 
 from conftest import run
-from proposal_docs.plan import plan
+from proposal_docs.engine.plan import plan
 from proposal_docs.render.contexts import CONTEXT_NAMES, context_for
-from proposal_docs.repository import load_repository
+from proposal_docs.rules import load_repository
 
 
 def retype(template, old: str, new: str) -> None:

@@ -7,7 +7,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from proposal_docs.plan import TEMPLATES
+from proposal_docs.engine.plan import TEMPLATES
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 

@@ -1,5 +1,5 @@
 """`python -m proposal_docs` runs the command line."""
 
-from .launcher import main
+from .cli import main
 
-main()
+main(prog_name="proposal-docs")

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..deadlines import WorkdayCalendar, deadline_findings
-from ..findings import Finding, sort_findings
-from ..layout import PROJECT_FILE
-from ..repository import Repository, load_repository
+from ..rules.deadlines import WorkdayCalendar, deadline_findings
+from ..model.findings import Finding, sort_findings
+from ..model.layout import PROJECT_FILE
+from ..model.repository import Repository
+from ..rules import load_repository
 
 
 @dataclass

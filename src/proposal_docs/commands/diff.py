@@ -15,10 +15,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..building import build, read_manifest
-from ..layout import BUILD_DIR, SetupError
+from ..engine.manifest import read_manifest
+from .build import Warm, build, load_for_build
+from ..model.layout import BUILD_DIR, SetupError
 from ..render.text import document_text
-from ..repository import load_repository
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,12 @@ def default_revision(root: Path) -> str:
 
 
 def _build_into(root: Path, jobs: int) -> Path:
-    repo = load_repository(root, cache_file=root / BUILD_DIR / ".cache" / "parsed.pickle")
+    warm = Warm()
+    repo = load_for_build(root, warm)
     if repo.errors:
         first = repo.errors[0]
         raise SetupError(f"{root} 中有 {len(repo.errors)} 个错误,无法生成文书,如 {first.as_text()}")
-    build(repo, jobs=jobs)
+    build(repo, jobs=jobs, warm=warm)
     return root / BUILD_DIR
 
 

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..casefile import PLACEHOLDER, NewCase, write_new_case
-from ..repository import Repository
+from ..model.casefile import PLACEHOLDER, NewCase, write_new_case
+from ..model.repository import Repository
 from .new import kind_of, used_numbers, year_of_session
 
 HEADERS = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..casefile import NewCase, write_new_case
-from ..layout import SetupError
-from ..models import Body, Kind
-from ..repository import Repository, Year
+from ..model.casefile import NewCase, write_new_case
+from ..model.layout import SetupError
+from ..model.models import Body, Kind
+from ..model.repository import Repository, Year
 
 
 class NumberTaken(Exception):

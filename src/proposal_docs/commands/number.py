@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import yaml
 
 from ..files import atomic_write
-from ..models import Role
-from ..repository import CaseFile, Repository
+from ..model.models import Role
+from ..model.repository import CaseFile, Repository
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from ..files import atomic_write
-from ..models import Case, Project, YearFile
+from ..model.models import Case, Project, YearFile
 
 KINDS = {"case": Case, "year": YearFile, "project": Project}
 TITLES = {"case": "案件文件(cases/<年度>/<名称>.yaml)", "year": "年度文件(cases/<年度>/year.yaml)",

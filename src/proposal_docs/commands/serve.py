@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from ..layout import BUILD_DIR, PROJECT_FILE
+from ..model.layout import BUILD_DIR, PROJECT_FILE
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -50,7 +50,7 @@ def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event | None 
     """
     from watchfiles import watch as watch_files
 
-    from ..stamp import snapshot_inputs
+    from ..engine.stamp import snapshot_inputs
 
     seen = snapshot_inputs(root)
     rebuild()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..deadlines import STATE_LABELS, WorkdayCalendar, deadlines_of, state_of
-from ..models import LABELS
-from ..repository import CaseFile, Repository
+from ..rules.deadlines import STATE_LABELS, WorkdayCalendar, deadlines_of, state_of
+from ..model.models import LABELS
+from ..model.repository import CaseFile, Repository
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from jinja2 import nodes
 
-from ..findings import Finding
-from ..models import Case, Feedback, Organisation, Reply, Session
-from ..plan import TEMPLATES
-from ..statistics import YearStatistics
+from ..model.findings import Finding
+from ..model.models import Case, Feedback, Organisation, Reply, Session
+from ..engine.plan import TEMPLATES
+from ..rules.statistics import YearStatistics
 from .contexts import CONTEXT_NAMES
 from .docx import PreparedTemplate, TemplateProblem
 from .filters import make_environment

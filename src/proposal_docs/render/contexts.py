@@ -13,11 +13,10 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from .. import warm
-from ..models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
-from ..plan import BODY_TITLE, KIND_WORD, Output
-from ..repository import CaseFile, Repository
-from ..statistics import year_statistics
+from ..model.models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
+from ..engine.plan import BODY_TITLE, KIND_WORD, Output
+from ..model.repository import CaseFile, Repository
+from ..rules.statistics import year_statistics
 from .filters import body_paragraphs, doc_number, line_breaks, paragraphs_of
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
@@ -154,14 +153,11 @@ def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.
 
 def _archive_cases(repo: Repository, output: Output) -> list[tuple[list, str]]:
     """Per case of the year and body, in session and number order: what it files, and that as text."""
-    year, org = repo.years[output.year], repo.project.organisation.name
+    year = repo.years[output.year]
     cases = []
     for item in sorted(year.cases, key=lambda i: (i.case.session, i.case.number)):
         if item.case.body is output.body:
-            session = year.file.sessions[item.case.session].name
-            # the build server keeps each case's items while the case, its session and the bureau stay
-            key = ("archive items", item.rel, repo.digests.get(item.rel), org, session)
-            cases.append(warm.memo(key, lambda: _items_and_text(repo, item, output.year), owner=item.rel))
+            cases.append(_items_and_text(repo, item, output.year))
     return cases
 
 

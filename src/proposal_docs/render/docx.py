@@ -10,10 +10,8 @@ so the same inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
-import pickle
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,6 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateError, meta
 from lxml import etree
 
-from ..files import atomic_write
 from .zipwriter import Member, deflate, write_zip
 
 CORE_PART = "docProps/core.xml"
@@ -73,11 +70,12 @@ def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, 
 class PreparedTemplate:
     """One .docx template, ready to render any number of documents.
 
-    Patching a template means opening it with python-docx (tens of milliseconds); with cache_dir
-    the patched parts are kept by the template's content hash, so a small rebuild skips it.
+    Patching a template means opening it with python-docx (tens of milliseconds), once per build
+    (or once per template content under `serve`). The patched parts are not cached on disk: a
+    Jinja source kept in build/ could be swapped by anyone who can commit there.
     """
 
-    def __init__(self, path: Path, env: Environment, cache_dir: Path | None = None, content: bytes | None = None):
+    def __init__(self, path: Path, env: Environment, content: bytes | None = None):
         """content: the template's bytes when the caller has already read them."""
         self.path = path
         self.env = env
@@ -86,16 +84,7 @@ class PreparedTemplate:
                 content = path.read_bytes()
             except OSError as exc:
                 raise TemplateProblem(f"模板 {template_label(path)} 无法读取:{exc.strerror}") from exc
-        digest = hashlib.sha256(content).hexdigest()
-        cached = cache_dir / f"{digest}.pickle" if cache_dir else None
-        try:
-            raw_parts = pickle.loads(cached.read_bytes()) if cached else None
-        except (OSError, pickle.PickleError, EOFError):
-            raw_parts = None
-        if raw_parts is None:
-            raw_parts = _patched_parts(content, template_label(path))
-            if cached:
-                atomic_write(cached, pickle.dumps(raw_parts, protocol=5))
+        raw_parts = _patched_parts(content, template_label(path))
         self.sources = [source for _, _, source in raw_parts if source is not None]
         self.parts = []
         for name, data, source in raw_parts:

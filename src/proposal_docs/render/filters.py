@@ -12,10 +12,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from docxtpl import RichText, RichTextParagraph
-from jinja2 import Environment, StrictUndefined
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 
-from ..clock import chinese_date
-from ..models import LABELS, Body, Case
+from ..rules.clock import chinese_date
+from ..model.models import LABELS, Body, Case
 
 BLANK_NUMBER = "\u3000\u3000"  # room to write the number by hand: 科经提〔2025〕  号
 
@@ -115,8 +116,8 @@ def line_breaks(text: str) -> RichText:
     return RichText(text)
 
 
-def make_environment() -> Environment:
-    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+def make_environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(
         date_cn=date_cn, month_day=month_day, compact_date=compact_date, rate=rate, salutation=salutation,
         proposer_label=proposer_label, doc_number=doc_number, box=box, label=label,

@@ -2,23 +2,22 @@
 
 After a complete build, ``build/.stamp`` records the size and modification time of every input
 file (taken before the build read them) and of every output it left. When a new listing matches,
-nothing can have changed and `build` answers without parsing a single YAML file — or, through
-launcher.py, without importing anything beyond this module. Any difference sends it down the full
-path, which compares content hashes (a git checkout changes modification times, not content).
+nothing can have changed and `build` answers before importing pydantic, YAML or docx, and without
+parsing a single file. Any difference sends it down the full path, which compares content hashes
+(a git checkout changes modification times, not content).
 
-Every import here is paid on each no-op build, which should cost about as much as starting Python:
-hence os.path rather than pathlib, and marshal (built in, version-checked, a cache that may be
-thrown away) rather than json.
+Every import here is paid on each no-op build: hence os.path rather than pathlib. The stamp is
+JSON — build/ may come from anyone's pull request, so it is only ever read as data, and a name in
+it that leads outside build/ makes the whole stamp worthless.
 """
 
 from __future__ import annotations
 
-import marshal
+import json
 import os
-import sys
 
-from . import __version__
-from .layout import BUILD_DIR, PROJECT_FILE
+from .. import __version__
+from ..model.layout import BUILD_DIR, PROJECT_FILE
 
 MANIFEST = ".manifest.json"
 STAMP = ".stamp"
@@ -26,7 +25,7 @@ UP_TO_DATE = "生成 0 个文件,未变 {count:,} 个,删除 0 个(输入均未�
 
 # (path relative to the repository, "/"-separated; size; mtime in ns), sorted by path
 Snapshot = tuple[tuple[str, int, int], ...]
-_FORMAT = ("proposal-docs stamp", 1, __version__, sys.version_info[:2])
+_FORMAT = ["proposal-docs stamp", 2, __version__]
 
 
 _DIR_FD = os.stat in os.supports_dir_fd  # POSIX: stat names relative to an open folder
@@ -77,26 +76,6 @@ def snapshot_inputs(root: str | os.PathLike) -> Snapshot:
     return tuple(sorted(result))
 
 
-_handed_over: dict[str, Snapshot] = {}
-
-
-def hand_over(root: str | os.PathLike, snapshot: Snapshot | None) -> None:
-    """The launcher's snapshot, for the next build of root in this process (server.py); None
-    takes back one that was not used.
-
-    It was taken before that build reads anything, which is all a snapshot must be.
-    """
-    if snapshot is None:
-        _handed_over.pop(os.fspath(root), None)
-    else:
-        _handed_over[os.fspath(root)] = snapshot
-
-
-def snapshot_for_build(root: str | os.PathLike) -> Snapshot:
-    """The snapshot handed over for this build, else a new one."""
-    return _handed_over.pop(os.fspath(root), None) or snapshot_inputs(root)
-
-
 def group_outputs(outputs: dict[str, tuple[int, int]]) -> tuple:
     """Outputs as the stamp keeps them: ((folder, ((name, size, mtime_ns), …)), …), so that
     checking them needs no path strings put together."""
@@ -126,10 +105,10 @@ def write_stamp(build_dir: str | os.PathLike, inputs: Snapshot, outputs: dict[st
     None when no site was built."""
     from pathlib import Path
 
-    from .files import atomic_write
+    from ..files import atomic_write
 
-    data = marshal.dumps((_FORMAT, timezone, site_today, inputs, group_outputs(outputs)))
-    atomic_write(Path(build_dir, STAMP), data)
+    data = json.dumps([_FORMAT, timezone, site_today, inputs, group_outputs(outputs)], ensure_ascii=False)
+    atomic_write(Path(build_dir, STAMP), data.encode("utf-8"))
 
 
 def forget(build_dir: str | os.PathLike) -> None:
@@ -144,12 +123,24 @@ def read_stamp(build_dir: str | os.PathLike) -> tuple | None:
     """(timezone, site_today, inputs, outputs) of the last complete build, if it left a stamp."""
     try:
         with open(os.path.join(build_dir, STAMP), "rb") as file:
-            data = marshal.loads(file.read())
+            data = json.loads(file.read())
         if data[0] != _FORMAT:
             return None
-        return data[1:]
-    except (OSError, ValueError, EOFError, TypeError, IndexError):
+        timezone, site_today, inputs, outputs = data[1:]
+        inputs = tuple((rel, size, mtime) for rel, size, mtime in inputs)
+        outputs = tuple((folder, tuple((name, size, mtime) for name, size, mtime in files)) for folder, files in outputs)
+    except (OSError, ValueError, TypeError, IndexError, RecursionError):
         return None
+    names = [folder for folder, _ in outputs] + [name for _, files in outputs for name, _, _ in files]
+    if not all(isinstance(name, str) and _inside(name) for name in names):
+        return None
+    return timezone, site_today, inputs, outputs
+
+
+def _inside(rel: str) -> bool:
+    """A "/"-separated relative path that stays inside its folder."""
+    return not (rel.startswith(("/", "\\")) or ":" in rel or "\\" in rel
+                or any(part in ("..", ".") for part in rel.split("/")))
 
 
 def up_to_date(root: str | os.PathLike, inputs: Snapshot, site: bool, given_today=None) -> int | None:
@@ -166,7 +157,7 @@ def up_to_date(root: str | os.PathLike, inputs: Snapshot, site: bool, given_toda
     if stamped_inputs != inputs:
         return None
     if site:
-        from .clock import today
+        from ..rules.clock import today
 
         try:
             if today(timezone, given_today).isoformat() != site_today:

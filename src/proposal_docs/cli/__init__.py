@@ -1,8 +1,9 @@
 """The `proposal-docs` command line: parse options, call one library function, print, exit.
 
-Exit codes (DESIGN.md): 0 ok, 1 invalid input or a deadline missed, 2 usage or setup error.
+The only command-line parser; the console script and `python -m proposal_docs` both start here.
+Exit codes (docs/DESIGN.md): 0 ok, 1 invalid input or a deadline missed, 2 usage or setup error.
 No input produces a traceback unless --debug is given. Library modules are imported inside the
-commands, so that `build` with nothing to do answers before pydantic or docx are even loaded.
+commands, so that `build` with nothing to do answers before pydantic, YAML or docx are loaded.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cli_zh
-from .layout import BUILD_DIR, PROJECT_FILE, SetupError, find_root
+from .. import __version__
+from . import zh
+from ..model.layout import BUILD_DIR, PROJECT_FILE, SetupError, find_root
 
-cli_zh.install()
+zh.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 TODAY_HELP = "按哪一天检查期限(默认:环境变量 PROPOSAL_DOCS_TODAY,否则本单位时区的今天)"
@@ -100,7 +102,7 @@ def resolve_today(root: Path, given: dt.date | None) -> dt.date:
     from proposal-docs.yaml with a plain YAML load (the full validation comes later)."""
     import yaml
 
-    from .clock import today
+    from ..rules.clock import today
 
     try:
         path = root / PROJECT_FILE
@@ -152,8 +154,8 @@ def main(ctx: click.Context, root: Path | None, debug: bool, verbose: int, quiet
 @guarded
 def check(opts: Options, today: dt.date | None, fmt: str) -> None:
     """校验全部案件文件并检查办理期限。"""
-    from .commands.check import check as run_check
-    from .findings import summary_line
+    from ..commands.check import check as run_check
+    from ..model.findings import summary_line
     from .output import print_findings
 
     root = opts.repository_root()
@@ -170,9 +172,9 @@ def check(opts: Options, today: dt.date | None, fmt: str) -> None:
 @guarded
 def status(opts: Options, today: dt.date | None) -> None:
     """列出未办结案件的期限和剩余天数,以及未编文号的答复。"""
-    from .commands.status import status as run_status
+    from ..commands.status import status as run_status
     from .output import print_status
-    from .repository import load_repository
+    from ..rules import load_repository
 
     root = opts.repository_root()
     on = resolve_today(root, today)
@@ -192,26 +194,32 @@ def status(opts: Options, today: dt.date | None) -> None:
 @guarded
 def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None, pdf: bool = False) -> None:
     """生成全部文书到 build/ 目录(只重新生成有变化的),以及 build/site 网页。"""
-    from .stamp import UP_TO_DATE, snapshot_for_build, up_to_date
+    run_build_command(opts, jobs=jobs, force=force, site=site, today=today, pdf=pdf)
+
+
+def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: bool, today: dt.date | None,
+                      pdf: bool = False, warm=None) -> None:
+    """`build` as the command line runs it; `serve` calls it again for every change, with its warm caches."""
+    from ..engine.stamp import UP_TO_DATE, snapshot_inputs, up_to_date
 
     root = opts.repository_root()
     if pdf:
-        from .render.pdf import INSTALL_HINT, find_office
+        from ..render.pdf import INSTALL_HINT, find_office
 
         if find_office() is None:
             raise SetupError(INSTALL_HINT)
-    inputs = snapshot_for_build(root)  # taken before reading: an edit during the build is seen next time
+    inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
     unchanged = None if force or pdf else up_to_date(root, inputs, site, today)
-    if unchanged is not None:  # launcher.py answers this case before click is even imported
+    if unchanged is not None:  # nothing moved since the last complete build: no YAML is even parsed
         opts.say(UP_TO_DATE.format(count=unchanged))
         return
     site_today = resolve_today(root, today) if site else None
 
-    from .building import build as run_build
-    from .render.docx import TemplateProblem
-    from .repository import load_repository
+    from ..commands.build import Warm, build as run_build, load_for_build
+    from ..render.docx import TemplateProblem
 
-    repo = load_repository(root, cache_file=root / BUILD_DIR / ".cache" / "parsed.pickle", snapshot=inputs)
+    warm = warm or Warm()
+    repo = load_for_build(root, warm)
     if repo.errors:
         from .output import print_findings  # rich's tables only when there is something to show
 
@@ -219,7 +227,8 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
         click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
         sys.exit(1)
     waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
-    options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting, site_today=site_today)
+    options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting, site_today=site_today,
+                   warm=warm)
     try:
         if opts.verbosity >= 0 and sys.stdout.isatty() and opts.console.is_terminal:  # rich only on a terminal
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -247,10 +256,10 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
 
 
 def _make_pdfs(opts: Options, root: Path, jobs: int) -> None:
-    from .building import read_manifest
-    from .render.pdf import PdfProblem, convert_to_pdf
+    from ..engine.manifest import read_manifest
+    from ..render.pdf import PdfProblem, convert_to_pdf
 
-    documents = {path: entry["hash"] for path, entry in read_manifest(root / BUILD_DIR).items()}
+    documents = {path: entry["hash"] for path, entry in read_manifest(root / BUILD_DIR).items()}  # noqa
     try:
         converted = convert_to_pdf(root / BUILD_DIR, documents, jobs)
     except PdfProblem as exc:
@@ -266,7 +275,7 @@ def _make_pdfs(opts: Options, root: Path, jobs: int) -> None:
 @guarded
 def schema(opts: Options, kind: str, write: bool) -> None:
     """输出 JSON Schema(供 VS Code 等编辑器提示字段和说明)。"""
-    from .commands.schema import schema_text, write_schemas
+    from ..commands.schema import schema_text, write_schemas
 
     if not write:
         click.echo(schema_text(kind), nl=False)
@@ -292,8 +301,8 @@ def schema(opts: Options, kind: str, write: bool) -> None:
 def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ...], role: str,
         number: int | None, assigned: dt.date | None) -> None:
     """新建一个案件文件(带中文注释),不会覆盖已有文件。"""
-    from .commands.new import NumberTaken, new_case
-    from .repository import load_repository
+    from ..commands.new import NumberTaken, new_case
+    from ..rules import load_repository
 
     root = opts.repository_root()
     day = assigned or resolve_today(root, None)
@@ -313,9 +322,9 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
 @guarded
 def number(opts: Options, dry_run: bool) -> None:
     """为已答复但没有文号的案件按答复日期顺序编写下一个文号,写入案件文件。"""
-    from .commands.number import plan_numbers, write_number
+    from ..commands.number import plan_numbers, write_number
     from .output import print_findings
-    from .repository import load_repository
+    from ..rules import load_repository
 
     repo = load_repository(opts.repository_root())
     if repo.errors:
@@ -343,8 +352,8 @@ def import_(opts: Options, file: Path, session: str, assigned: dt.date | None, d
     """从交办清单(.xlsx 或 .csv)每行新建一个案件文件;已有的案件不会被改动。"""
     from rich.table import Table
 
-    from .commands.importing import ImportProblem, import_rows
-    from .repository import load_repository
+    from ..commands.importing import ImportProblem, import_rows
+    from ..rules import load_repository
 
     root = opts.repository_root()
     try:
@@ -378,7 +387,7 @@ def import_(opts: Options, file: Path, session: str, assigned: dt.date | None, d
 @guarded
 def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None) -> None:
     """比较 REV(默认:与主分支的合并基点)和工作区生成的文书,输出文字差异。"""
-    from .commands.diff import as_markdown, as_text, default_revision, diff_documents
+    from ..commands.diff import as_markdown, as_text, default_revision, diff_documents
 
     root = opts.repository_root()
     revision = revision or default_revision(root)
@@ -391,7 +400,7 @@ def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None) -> Non
 @guarded
 def textconv(file: Path) -> None:
     """输出 .docx 文书的文字(供 git diff 使用)。"""
-    from .render.text import document_text
+    from ..render.text import document_text
 
     try:
         text = document_text(file)
@@ -408,16 +417,15 @@ def textconv(file: Path) -> None:
 @guarded
 def serve(opts: Options, host: str, port: int) -> None:
     """在本机提供 build/site 网页,案件或模板一改动就重新生成(Ctrl+C 停止)。"""
-    from . import warm
-    from .commands.serve import start_server, watch
+    from ..commands.build import Warm
+    from ..commands.serve import start_server, watch
 
     root = opts.repository_root()
-    context = click.get_current_context()
-    warm.keep_between_builds()  # a long-lived process: keep parsed cases and templates between rebuilds
+    warm = Warm()  # this process lives on: parsed files and prepared templates are kept between rebuilds
 
     def rebuild() -> None:
         try:
-            context.invoke(build, jobs=None, force=False, site=True, today=None)
+            guarded(run_build_command)(opts, jobs=None, force=False, site=True, today=None, warm=warm)
         except SystemExit as exc:  # a broken case must not stop the server: report and wait for the fix
             if exc.code:
                 click.echo("有错误,网页保持上一次的内容;修正后会自动重新生成。", err=True)
@@ -428,4 +436,3 @@ def serve(opts: Options, host: str, port: int) -> None:
         watch(root, rebuild)
     finally:
         server.shutdown()
-        warm.save_parse_caches()

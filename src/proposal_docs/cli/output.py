@@ -6,8 +6,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .commands.status import Status, describe
-from .findings import Finding, to_github, to_json
+from ..commands.status import Status, describe
+from ..model.findings import Finding, to_github, to_json
 
 
 def print_findings(console: Console, findings: list[Finding], fmt: str) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Body, Case, Role
-from .layout import PROJECT_FILE
-from . import warm
-from .repository import CaseFile, Repository
+from ..model.models import Body, Case, Role
+from ..model.layout import PROJECT_FILE
+from ..model.repository import CaseFile, Repository
 
 KIND_WORD = {Body.cppcc: "提案", Body.npc: "建议"}
 BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}
@@ -55,9 +54,7 @@ def plan(repo: Repository) -> list[Output]:
     outputs: list[Output] = []
     for year in repo.years.values():
         for item in year.cases:
-            # the build server keeps each case's outputs while the case and the settings stay
-            key = ("outputs", item.rel, repo.digests.get(item.rel), repo.project.reply_to, year.year)
-            outputs += warm.memo(key, lambda: case_outputs(item, year.year, repo.project.reply_to), owner=item.rel)
+            outputs += case_outputs(item, year.year, repo.project.reply_to)
         for body in sorted({item.case.body for item in year.cases}):
             outputs.append(Output(f"{year.year}/归档文件目录-{BODY_TITLE[body]}.docx", "archive_index", year.year, body=body))
             outputs.append(Output(f"{year.year}/办理工作总结-{BODY_TITLE[body]}.docx", "summary", year.year, body=body))

@@ -14,9 +14,9 @@ import chinese_calendar
 from dateutil.relativedelta import relativedelta
 
 from .clock import TODAY_VARIABLE, chinese_date, today  # noqa: F401 - today is part of this module's interface
-from .findings import Finding
-from .loading import Source
-from .models import Case, Duration, Project, Role
+from ..model.findings import Finding
+from ..model.loading import Source
+from ..model.models import Case, Duration, Project, Role
 
 @dataclass
 class WorkdayCalendar:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .models import FACE_TO_FACE, Body, Case, Event, Project, Role, Satisfaction, YearFile
+from ..model.models import FACE_TO_FACE, Body, Case, Event, Project, Role, Satisfaction, YearFile
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import atomic_create
+from ..files import atomic_create
 from .models import KIND_BODY, Body, Kind
 
 MODELINE = "# yaml-language-server: $schema=../../schema/case.schema.json"

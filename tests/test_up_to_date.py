@@ -1,8 +1,9 @@
-"""The entry point answers an up-to-date `build` alone, and only when the full path would agree."""
+"""An up-to-date `build` is answered before the heavy libraries load, and only when the full path would agree."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -12,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import edit, run
-from proposal_docs.launcher import as_argv, parse_plain_build
-from proposal_docs.stamp import forget, snapshot_inputs, up_to_date
+from proposal_docs.engine.stamp import forget, snapshot_inputs, up_to_date
+from proposal_docs.render.text import document_text
 
-HEAVY_MODULES = ("click", "rich", "pydantic", "yaml", "docx", "docxtpl", "jinja2")
+HEAVY_MODULES = ("rich", "pydantic", "yaml", "docx", "docxtpl", "jinja2", "lxml")
 
 
 def launch(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -28,35 +29,10 @@ def imported(stderr: str) -> set[str]:
     return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
 
 
-PLAIN = dict(root=None, quiet=False, verbose=0, debug=False, site=True, today=None, jobs=None, force=False)
-
-
-@pytest.mark.parametrize("argv, expected", [
-    (["build"], {}),
-    (["--root", "r", "-q", "build", "--no-site"], dict(root="r", quiet=True, site=False)),
-    (["--root=r", "-v", "-v", "--debug", "build", "-j2", "--today", "2024-12-31"],
-     dict(root="r", verbose=2, debug=True, jobs=2, today=dt.date(2024, 12, 31))),
-    (["build", "--jobs=4", "--no-site", "--site", "--force"], dict(jobs=4, force=True)),
-])
-def test_plain_builds_are_recognised(argv, expected):
-    request = parse_plain_build(argv)
-    assert request == dict(PLAIN, **expected)
-    assert parse_plain_build(as_argv(request, "/仓库")) == dict(request, root="/仓库")  # served as asked
-
-
-@pytest.mark.parametrize("argv", [
-    [], ["check"], ["build", "--pdf"], ["build", "-j0"], ["build", "--jobs", "x"],
-    ["build", "--today", "2024-13-01"], ["build", "--today"], ["--root"], ["--version", "build"],
-    ["build", "--root", "r"], ["-qv", "build"], ["build", "extra"], ["--today", "2024-12-31", "build"],
-])
-def test_anything_else_goes_to_the_full_command_line(argv):
-    assert parse_plain_build(argv) is None
-
-
 def test_an_up_to_date_build_is_answered_without_the_heavy_libraries(example):
     first = launch(example, "build", "--no-site")
     assert first.returncode == 0 and "生成 23 个文件" in first.stdout
-    assert "click" in imported(first.stderr)
+    assert "pydantic" in imported(first.stderr)
     again = launch(example, "build", "--no-site")
     assert again.returncode == 0
     assert again.stdout == "生成 0 个文件,未变 23 个,删除 0 个(输入均未改动)\n"
@@ -78,7 +54,7 @@ def test_a_changed_case_goes_the_full_way(example):
     launch(example, "build", "--no-site")
     edit(example / "cases/2024/p009.yaml", "约120家", "约130家")
     result = launch(example, "build", "--no-site")
-    assert "生成 3 个文件" in result.stdout and "click" in imported(result.stderr)
+    assert "生成 3 个文件" in result.stdout and "pydantic" in imported(result.stderr)
 
 
 def test_an_invalid_repository_is_never_answered_early(example):
@@ -136,3 +112,68 @@ def test_the_shortcut_agrees_with_the_full_path(example, operations):
         else:
             run(example, "build", "--no-site")
         assert up_to_date(example, snapshot_inputs(example), site=False) == 23  # and it is stamped again
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and int(proc.name) != os.getpid():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(cmdline)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to list processes")
+def test_a_build_leaves_no_process_behind(example):
+    """`build` is one process from start to end: nothing it starts outlives it (not under CI either)."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    result = subprocess.run([sys.executable, "-m", "proposal_docs", "--root", str(example), "build", "-j", "2"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert _processes_mentioning(str(example)) == []
+    assert not (example / "build" / ".server").exists()
+
+
+def test_the_manifest_never_leads_outside_build(example, tmp_path):
+    """A build/.manifest.json from a pull request naming files outside build/ deletes nothing there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "file.txt").write_text("keep", "utf-8")
+    run(example, "build", "--no-site")
+    manifest_path = example / "build" / ".manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    entry = next(iter(manifest["outputs"].values()))
+    for bad in ("../../outside/file.txt", str(outside / "file.txt"), "2024/../../../outside/file.txt"):
+        manifest["outputs"][bad] = entry
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    result = run(example, "build", "--no-site")
+    assert result.exit_code == 0 and "删除 0 个" in result.output
+    assert (outside / "file.txt").read_text("utf-8") == "keep"
+
+
+def test_a_stamp_naming_paths_outside_build_is_ignored(example):
+    run(example, "build", "--no-site")
+    stamp_path = example / "build" / ".stamp"
+    stamp = json.loads(stamp_path.read_text("utf-8"))
+    stamp[4][0][0] = "../../cases"  # a folder of outputs outside build/
+    stamp_path.write_text(json.dumps(stamp, ensure_ascii=False), "utf-8")
+    assert up_to_date(example, snapshot_inputs(example), site=False) is None
+
+
+def test_a_parse_cache_changed_by_hand_is_not_believed(example):
+    """The parse cache is signed with a key outside the repository: an edited shard is parsed again."""
+    run(example, "build", "--no-site")
+    shard = example / "build" / ".cache" / "parsed" / "cases-2024.json"
+    signature, _, body = shard.read_bytes().partition(b"\n")
+    assert "cases/2024/p009.yaml" in json.loads(body)["entries"]
+    forged = body.replace("约120家".encode(), "约999家".encode())
+    assert forged != body
+    shard.write_bytes(signature + b"\n" + forged)
+    edit(example / "cases/2024/p041.yaml", "年内完成诊断企业30家以上", "年内完成诊断企业31家以上")
+    assert run(example, "build", "--no-site").exit_code == 0
+    texts = [document_text(p) for p in (example / "build" / "2024" / "答复函").glob("提案第009号*.docx")]
+    assert texts and all("约999家" not in t and "约120家" in t for t in texts)

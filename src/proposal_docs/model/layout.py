@@ -1,7 +1,7 @@
 """Where things are in a document repository, and the error for a repository that cannot be used.
 
-Kept free of imports beyond os (pathlib included): the launcher reads it before deciding whether
-anything must be loaded at all.
+Kept free of imports beyond os (pathlib included): `build` reads it before deciding whether anything
+must be loaded at all.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import os
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
 BUILD_DIR = "build"
-SERVER_FILE = ".server"  # in build/: where the warm build server of the repository listens (wire.py)
 
 
 class SetupError(Exception):

@@ -1,6 +1,6 @@
 """The three file kinds of a document repository, as pydantic models.
 
-Field names are the contract of ../shared/DESIGN.md. Models only describe the *shape* of one file;
+Field names are the contract of docs/DESIGN.md. Models only describe the *shape* of one file;
 rules that compare fields or files (a reply after its assignment, unique numbers, …) live in
 ``rules.py`` so that each finding can point at the exact line it is about.
 """

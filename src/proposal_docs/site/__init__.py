@@ -15,13 +15,13 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..deadlines import STATE_LABELS, WorkdayCalendar, deadlines_of, state_of
+from ..rules.deadlines import STATE_LABELS, WorkdayCalendar, deadlines_of, state_of
 from ..files import atomic_write
-from ..models import LABELS, Body, Case, Satisfaction
-from ..plan import BODY_TITLE, KIND_WORD, TEMPLATES, Output
+from ..model.models import LABELS, Body, Case, Satisfaction
+from ..engine.plan import BODY_TITLE, KIND_WORD, TEMPLATES, Output
 from ..render.filters import date_cn, label, rate
-from ..repository import CaseFile, Repository
-from ..statistics import year_statistics
+from ..model.repository import CaseFile, Repository
+from ..rules.statistics import year_statistics
 from .charts import bar_chart
 from .previews import previews
 

@@ -6,14 +6,12 @@ Each rule yields located findings; none of them looks at today's date (that is `
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
-from .casefile import PLACEHOLDER
-from .findings import Finding
-from .models import KIND_BODY, LABELS, Role
-
-if TYPE_CHECKING:
-    from .repository import CaseFile, Repository, Year
+from ..model.casefile import PLACEHOLDER
+from ..model.findings import Finding
+from ..model.models import KIND_BODY, LABELS, Role
+from ..model.repository import CaseFile, Repository, Year
 
 
 def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:

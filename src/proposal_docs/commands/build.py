@@ -1,0 +1,151 @@
+"""`proposal-docs build`: plan → fingerprints → render what changed → atomic writes → manifest.
+
+Like a static-site generator: every output records the content hashes of its inputs in
+``build/.manifest.json``; a rebuild renders only outputs whose fingerprint changed, removes
+outputs whose case disappeared, and leaves everything else untouched. Files are written to a
+temporary name in their folder and renamed, the manifest last, under a lock, so a build killed at
+any moment leaves only whole files and the next build repairs the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..engine.fingerprints import Hasher, content_print, fingerprints
+from ..engine.manifest import intact, read_manifest, record, remove_output, write_manifest
+from ..engine.parsecache import ParseCache
+from ..engine.plan import Output, plan
+from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
+from ..files import atomic_write, exclusive_lock
+from ..model.layout import BUILD_DIR
+from ..model.repository import Repository
+from ..render.batch import Templates, render_all
+from ..render.contexts import archive_content_key
+from ..render.docx import TemplateProblem
+from ..rules import load_repository
+
+LOCK = ".lock"
+
+
+@dataclass
+class BuildReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    site_pages: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        site = f",网页更新 {len(self.site_pages):,} 页" if self.site_pages else ""
+        return (f"生成 {len(self.written):,} 个文件,未变 {self.unchanged:,} 个,删除 {len(self.removed):,} 个{site},"
+                f"用时 {self.seconds:.1f} 秒")
+
+
+@dataclass
+class Warm:
+    """What a long-lived process (`serve`) keeps between builds; a one-shot build makes a new one."""
+
+    templates: Templates = field(default_factory=Templates)
+    parsed: ParseCache | None = None
+
+
+def load_for_build(root: Path, warm: Warm) -> Repository:
+    """The repository, unchanged files taken from the parse cache in build/.cache/."""
+    if warm.parsed is None:
+        warm.parsed = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
+    return load_repository(root, warm.parsed)
+
+
+def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snapshot | None = None,
+          site_today: dt.date | None = None, warm: Warm | None = None,
+          progress: Callable[[int, int], None] | None = None,
+          on_wait: Callable[[], None] | None = None) -> BuildReport:
+    """Render every output whose inputs changed into build/; the repository must be valid.
+
+    inputs is the snapshot of the input files taken before the repository was loaded; it is
+    stamped only when the build completes, so the next no-op build can stop early. With
+    site_today, build/site/ is brought up to date too, statuses computed for that day.
+    """
+    started = time.perf_counter()
+    warm = warm or Warm()
+    build_dir = repo.root / BUILD_DIR
+    report = BuildReport()
+    with exclusive_lock(build_dir / LOCK, on_wait):
+        if not (build_dir / STAMP).exists():  # the last build did not complete: it may have left these
+            for stale in build_dir.rglob(".tmp-*"):
+                stale.unlink(missing_ok=True)
+        forget(build_dir)  # until this build completes, the next one takes the full path
+        old = read_manifest(build_dir)  # even with --force: it says which outputs to remove
+        if warm.parsed is not None:
+            warm.parsed.save(keep=set(repo.digests))
+        hasher = Hasher(repo)
+        wanted = plan(repo)
+        for template in sorted({o.template for o in wanted}):
+            if not (repo.root / "templates" / f"{template}.docx").is_file():
+                raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
+        prints = fingerprints(wanted, repo, hasher)
+        prefix = f"{build_dir}{os.sep}"
+        todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
+                or not intact(prefix + o.path, old, o.path)]
+        if not force:
+            todo = _cut_off_unchanged_content(repo, todo, old, prints, build_dir, hasher)
+        report.unchanged = len(wanted) - len(todo)
+        pending = {o.path: o for o in todo}
+        manifest = {o.path: old[o.path] for o in wanted if o.path not in pending}
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(done, len(todo))
+
+        try:
+            for path, data, content_key in render_all(repo, todo, jobs, warm.templates, advance):
+                atomic_write(build_dir / path, data)
+                manifest[path] = record(build_dir / path, prints[path], data)
+                if content_key:
+                    manifest[path]["content"] = content_print(pending[path], content_key, hasher)
+                report.written.append(path)
+            if site_today is not None:
+                from ..site import build_site  # pandoc and the site templates only when asked
+
+                hashes = {path: entry["hash"] for path, entry in manifest.items()}
+                report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
+        finally:
+            # even a failed build records what it finished, so the next one does not redo it
+            for path in sorted(set(old) - set(prints)):
+                remove_output(build_dir, path)
+                report.removed.append(path)
+            write_manifest(build_dir, manifest)
+        if inputs is not None:
+            recorded = {rel: (entry["size"], entry["mtime_ns"]) for rel, entry in manifest.items()}
+            write_stamp(build_dir, inputs, recorded, repo.project.timezone,
+                        site_today.isoformat() if site_today else None)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], prints: dict[str, str],
+                               build_dir: Path, hasher: Hasher) -> list[Output]:
+    """Drop the outputs whose inputs changed but whose content did not ("early cutoff").
+
+    An archive index lists every case of its year, so any edit changes its inputs; but a reply's
+    wording rarely changes its rows, and rendering a thousand rows is the largest part of a small
+    rebuild. So archive indexes are compared by what they show (archive_content_key).
+    """
+    kept = []
+    for output in todo:
+        entry = old.get(output.path, {})
+        if output.template == "archive_index" and entry.get("content"):
+            key = content_print(output, archive_content_key(repo, output), hasher)
+            if key == entry["content"] and intact(os.path.join(build_dir, output.path), old, output.path):
+                old[output.path] = {**old[output.path], "fingerprint": prints[output.path]}
+                continue
+        kept.append(output)
+    return kept

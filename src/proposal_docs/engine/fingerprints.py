@@ -1,0 +1,60 @@
+"""Fingerprints: the content hash of everything one output is made from.
+
+Same fingerprint, same bytes: a rebuild renders only the outputs whose fingerprint changed.
+"""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..model.repository import Repository
+from .manifest import MANIFEST_VERSION, sha256
+from .plan import Output, inputs_of
+
+FINGERPRINT_HEADER = f"proposal-docs {__version__}\nmanifest {MANIFEST_VERSION}"
+
+
+class Hasher:
+    """Content hashes of input files: those the repository already read, then templates, once each."""
+
+    def __init__(self, repo: Repository):
+        self.root = repo.root
+        self.cache: dict[str, str] = dict(repo.digests)
+        self.lines: dict[str, str] = {}
+
+    def __call__(self, rel: str) -> str:
+        if rel not in self.cache:
+            self.cache[rel] = sha256((self.root / rel).read_bytes())
+        return self.cache[rel]
+
+    def line(self, rel: str) -> str:
+        """"rel=hash", as fingerprints list their inputs (made once per file: there are thousands)."""
+        if rel not in self.lines:
+            self.lines[rel] = f"{rel}={self(rel)}"
+        return self.lines[rel]
+
+
+def fingerprint(output: Output, repo: Repository, hasher: Hasher, input_lines: list[str] | None = None) -> str:
+    """input_lines: hasher.line of each of inputs_of(output), when the caller has them already."""
+    lines = [FINGERPRINT_HEADER, repr(output), hasher.line(f"templates/{output.template}.docx")]
+    lines += input_lines if input_lines is not None else map(hasher.line, inputs_of(output, repo))
+    return sha256("\n".join(lines).encode("utf-8"))
+
+
+def fingerprints(outputs: list[Output], repo: Repository, hasher: Hasher) -> dict[str, str]:
+    """Every output's fingerprint; a year's archive index and summary share their input lines."""
+    members: dict[tuple, list[str]] = {}
+    prints = {}
+    for output in outputs:
+        if output.case_file is None:  # year aggregates: their inputs are all the year's cases of their body
+            if (output.year, output.body) not in members:
+                members[output.year, output.body] = [hasher.line(rel) for rel in inputs_of(output, repo)]
+            prints[output.path] = fingerprint(output, repo, hasher, members[output.year, output.body])
+        else:
+            prints[output.path] = fingerprint(output, repo, hasher)
+    return prints
+
+
+def content_print(output: Output, content_key: str, hasher: Hasher) -> str:
+    """What the document is made of when its context can name itself: the context, the template, us."""
+    template = f"templates/{output.template}.docx"
+    return sha256(f"proposal-docs {__version__}\n{template}={hasher(template)}\n{content_key}".encode("utf-8"))

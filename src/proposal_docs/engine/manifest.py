@@ -1,0 +1,74 @@
+"""What the last build left in build/: each output's fingerprint, content hash, size and time.
+
+``build/.manifest.json`` is read as data only. It may come from anyone (a pull request can commit
+a build/ folder), so an entry whose path leads outside build/ is dropped: the build never deletes
+or trusts a file it did not put there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .. import __version__
+from ..files import atomic_write
+from .stamp import MANIFEST, _inside
+
+MANIFEST_VERSION = 1
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(build_dir: Path) -> dict[str, dict]:
+    """path → {fingerprint, hash, size, mtime_ns[, content]}; {} when missing or unreadable."""
+    try:
+        data = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("version") != MANIFEST_VERSION:
+            return {}
+        outputs = data["outputs"]
+        return {rel: entry for rel, entry in outputs.items()
+                if isinstance(rel, str) and _inside(rel) and isinstance(entry, dict)}
+    except (OSError, ValueError, KeyError, AttributeError, RecursionError):
+        return {}
+
+
+def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
+    data = {"version": MANIFEST_VERSION, "package": __version__, "outputs": dict(sorted(outputs.items()))}
+    # no indent: json's C encoder then writes it in a few milliseconds (`python -m json.tool` to read)
+    atomic_write(build_dir / MANIFEST, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def record(path: Path, fingerprint: str, data: bytes) -> dict:
+    stat = path.stat()
+    return {"fingerprint": fingerprint, "hash": sha256(data), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def intact(path: str, manifest: dict[str, dict], rel: str) -> bool:
+    """Is the file on disk the one the manifest recorded? Size and mtime first, the hash if they
+    differ (then the entry takes the new size and time)."""
+    entry = manifest[rel]
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    if stat.st_size == entry.get("size") and stat.st_mtime_ns == entry.get("mtime_ns"):
+        return True
+    with open(path, "rb") as file:
+        if sha256(file.read()) != entry.get("hash"):
+            return False
+    manifest[rel] = {**entry, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return True
+
+
+def remove_output(build_dir: Path, rel: str) -> None:
+    """Delete an output the build no longer makes, then the folders it leaves empty (never build/)."""
+    path = build_dir / rel
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder != build_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

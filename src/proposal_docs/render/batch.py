@@ -1,0 +1,77 @@
+"""Rendering many documents: templates prepared once, then rendered here or in forked workers."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..engine.plan import Output
+from ..model.repository import Repository
+from .contexts import context_for
+from .docx import PreparedTemplate, TemplateProblem
+from .filters import make_environment
+
+
+class Templates:
+    """Prepared templates by content. A one-shot build makes one; `serve` keeps one between
+    rebuilds, so an unchanged template is not prepared again."""
+
+    def __init__(self) -> None:
+        self.env = make_environment()
+        self.prepared: dict[str, tuple[str, PreparedTemplate]] = {}  # name → (content hash, template)
+
+    def get(self, root: Path, names) -> dict[str, PreparedTemplate]:
+        result = {}
+        for name in sorted(names):
+            path = root / "templates" / f"{name}.docx"
+            try:
+                content = path.read_bytes()
+            except OSError as exc:
+                raise TemplateProblem(f"模板 templates/{name}.docx 无法读取:{exc.strerror}") from exc
+            digest = hashlib.sha256(content).hexdigest()
+            known = self.prepared.get(name)
+            if known is None or known[0] != digest:
+                known = self.prepared[name] = (digest, PreparedTemplate(path, self.env, content))
+            result[name] = known[1]
+        return result
+
+
+_worker_repo: Repository | None = None
+_worker_cases: dict = {}
+_worker_templates: dict[str, PreparedTemplate] = {}
+
+
+def _render_batch(outputs: list[Output]) -> list[tuple[str, bytes, str | None]]:
+    repo = _worker_repo
+    assert repo is not None
+    results = []
+    for output in outputs:
+        rendered = context_for(repo, output, _worker_cases)
+        data = _worker_templates[output.template].render(rendered.context, title=rendered.title, date=rendered.date)
+        results.append((output.path, data, rendered.content_key))
+    return results
+
+
+def render_all(repo: Repository, outputs: list[Output], jobs: int, templates: Templates,
+               progress: Callable[[int], None]) -> Iterator[tuple[str, bytes, str | None]]:
+    """Yield (path, bytes, content key) for each output; with jobs > 1, forked workers share the loaded repo."""
+    global _worker_repo, _worker_cases
+    _worker_repo = repo
+    _worker_cases = {item.rel: item for item in repo.all_cases()}
+    _worker_templates.clear()
+    # only the templates this build needs, prepared before forking: workers inherit them
+    _worker_templates.update(templates.get(repo.root, {o.template for o in outputs}))
+    if jobs <= 1 or len(outputs) < 8 or "fork" not in multiprocessing.get_all_start_methods():
+        for output in outputs:
+            yield from _render_batch([output])
+            progress(1)
+        return
+    size = max(4, min(64, len(outputs) // (jobs * 4) or 1))
+    batches = [outputs[i:i + size] for i in range(0, len(outputs), size)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for results in pool.map(_render_batch, batches):
+            yield from results
+            progress(len(results))
