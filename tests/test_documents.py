@@ -13,7 +13,7 @@ from conftest import PROJECT_ROOT, edit, run
 from proposal_docs.render.text import document_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SEED = Path(__file__).resolve().parent / "data" / "seed_summary.txt"  # a copy of shared/seeds/000_…txt
+SEED = Path(__file__).resolve().parent / "data" / "seed_summary.txt"  # a real annual summary of this work
 
 
 @pytest.fixture
