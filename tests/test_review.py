@@ -29,8 +29,8 @@ def test_diff_shows_only_changed_documents(repo_in_git):
     assert result.exit_code == 0, result.output + result.stderr
     headers = [line for line in result.output.splitlines() if line.startswith("=== ")]
     assert headers == ["=== 2024/会办意见/提案第063号-关于培育壮大茶产业龙头企业的建议.docx ==="]
-    assert "-我局支持茶叶加工企业申报“专精特新”中小企业,对符合条件的技改项目给予奖补。" in result.output
-    assert "+我局支持茶叶加工企业申报“专精特新”中小企业,对符合条件的技改项目给予不超过200万元的奖补。" in result.output
+    assert "-我局支持茶叶加工企业申报“专精特新”中小企业，对符合条件的技改项目给予奖补。" in result.output
+    assert "+我局支持茶叶加工企业申报“专精特新”中小企业，对符合条件的技改项目给予不超过200万元的奖补。" in result.output
     assert not list(root.parent.glob("proposal-docs-diff-*"))
     assert "rev" not in git(root, "worktree", "list")
 
@@ -61,7 +61,7 @@ def test_textconv_prints_the_text(example, tmp_path):
     run(example, "build", "--no-site")
     letter = next((example / "build/2024/答复函").glob("提案第007号*"))
     result = run(example, "textconv", str(letter))
-    assert result.exit_code == 0 and "聂银峰委员:" in result.output
+    assert result.exit_code == 0 and "聂银峰委员：" in result.output
     bad = tmp_path / "x.docx"
     bad.write_bytes(b"not a zip")
     result = run(example, "textconv", str(bad))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -69,11 +70,25 @@ def test_templates_carry_only_what_they_use(template):
 
 @pytest.mark.parametrize("name", ["reply", "co_opinion"])
 def test_letterhead_30_mm_from_the_top_edge_with_a_170_mm_red_rule(name):
+    """The 版头 of 信函格式 is anchored to the page in the first paragraph, in front of the text
+    (wrapNone), so it never moves the body's 22-line grid; tests/test_print_letters.py measures it."""
     doc = Document(TEMPLATE_DIR / f"{name}.docx")
-    (issuer,) = [p for p in doc.paragraphs if p.style.name == "发文机关标志"]
-    frame = issuer._p.pPr.find(qn("w:framePr"))
-    assert frame.get(qn("w:vAnchor")) == "page" and round(int(frame.get(qn("w:y"))) / 56.7) == 30
-    assert round(int(frame.get(qn("w:w"))) / 56.7) == 170
-    rule = issuer._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
-    assert rule.get(qn("w:color")) == "FF0000" and rule.get(qn("w:val")) == "thickThinSmallGap"
-    assert issuer.style.font.color.rgb == RGBColor(0xFF, 0, 0)
+    emu_mm = 36000
+    anchors = doc.paragraphs[0]._p.findall(f"{qn('w:r')}/{qn('w:drawing')}/{qn('wp:anchor')}")
+    shapes = {}
+    for anchor in anchors:
+        assert anchor.find(qn("wp:wrapNone")) is not None
+        assert anchor.find(qn("wp:positionV")).get("relativeFrom") == "page"
+        top = int(anchor.find(f"{qn('wp:positionV')}/{qn('wp:posOffset')}").text) / emu_mm
+        width = int(anchor.find(qn("wp:extent")).get("cx")) / emu_mm
+        shapes.setdefault(anchor.find(qn("wp:docPr")).get("name"), []).append((round(top, 1), round(width)))
+    (issuer,) = shapes["发文机关标志"]
+    assert 30 <= issuer[0] <= 31 and issuer[1] == 170
+    rules = sorted(shapes["红色双线"])
+    assert len(rules) == 4 and {width for _, width in rules} == {170}
+    assert round(rules[0][0]) == 43 and 276 <= rules[-1][0] <= 277
+    (box,) = [a.find(f".//{qn('w:txbxContent')}/{qn('w:p')}") for a in anchors
+              if a.find(qn("wp:docPr")).get("name") == "发文机关标志"]
+    issuer_style = doc.styles.get_by_id(box.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")), WD_STYLE_TYPE.PARAGRAPH)
+    assert issuer_style.name == "发文机关标志"
+    assert issuer_style.font.color.rgb == RGBColor(0xFF, 0, 0)

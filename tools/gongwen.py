@@ -6,6 +6,9 @@ Used by tools/make_templates.py to create the first versions of templates/*.docx
 
 from __future__ import annotations
 
+import itertools
+from xml.sax.saxutils import escape
+
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -13,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
+from lxml import etree
 
 FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"
@@ -64,28 +68,49 @@ def place(parent, child):
 LINE_PITCH = Twips(579)  # 225 mm of text height / 22 lines
 BODY_SIZE = Pt(16)  # 3号
 RED = RGBColor(0xFF, 0x00, 0x00)
+# One character of the 28-character line: 3号 (16 pt) less the -0.25 pt character spacing of the
+# document defaults; 4号 (14 pt) likewise. Indents counted in characters use these, in twips.
+CHAR = 315
+CHAR_4 = 275
+TEXT_WIDTH = Mm(156)
+FOOTER_HEIGHT = Mm(9.5)  # the page-number paragraph: 12 pt before + a 14 pt line = 9.2 mm
 
 # style id -> (Chinese name, east-Asian font, size, alignment, first-line indent in characters, extras)
+# extras: color; line (exact spacing off the grid); left/right/hanging (twips); outline (w:outlineLvl,
+# for the navigation pane); keep_next / keep_lines (the signature block stays with the body's end).
 PARAGRAPH_STYLES = {
     "GwBody": ("公文正文", FANGSONG, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {}),
-    "GwH1": ("一级标题", HEITI, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {}),
-    "GwH2": ("二级标题", KAITI, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {}),
+    "GwH1": ("一级标题", HEITI, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {"outline": 1}),
+    "GwH2": ("二级标题", KAITI, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {"outline": 2}),
     "GwH3": ("三级标题", FANGSONG, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {}),
     "GwH4": ("四级标题", FANGSONG, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {}),
-    "GwTitle": ("公文标题", XIAOBIAOSONG, 22, WD_ALIGN_PARAGRAPH.CENTER, 0, {}),
+    # one grid line per title line: exactly the grid's pitch, not snapped to the grid (LibreOffice
+    # gives a snapped line two grid lines when a face's ascent and descent exceed the pitch)
+    "GwTitle": ("公文标题", XIAOBIAOSONG, 22, WD_ALIGN_PARAGRAPH.CENTER, 0, {"outline": 0, "line": LINE_PITCH}),
     "GwSalutation": ("主送机关", FANGSONG, 16, WD_ALIGN_PARAGRAPH.LEFT, 0, {}),
-    "GwSignature": ("落款", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right_chars": 4}),
+    # the template's last words of the body ("感谢您……", "特此函告。"): never split, never apart
+    # from the signature below them
+    "GwClosing": ("结束语", FANGSONG, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {"keep_next": True, "keep_lines": True}),
+    # 落款 centred over the date (GB/T 9704 7.3.5.1): centred between this left indent and the right
+    # edge, it is centred over a date of seven digits (2025年5月30日, 7.5 characters wide with the
+    # space word processors add between digits and Chinese) that ends four characters in; a date
+    # of six or eight digits moves the date's centre by a quarter character
+    "GwSignature": ("落款", FANGSONG, 16, WD_ALIGN_PARAGRAPH.CENTER, 0,
+                    {"left": int(12.5 * CHAR), "keep_next": True}),
+    "GwDate": ("成文日期", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right": 4 * CHAR, "keep_next": True}),
     "GwNote": ("附注", FANGSONG, 16, WD_ALIGN_PARAGRAPH.LEFT, 2, {}),
-    "GwCc": ("抄送", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0, {"left_chars": 1, "right_chars": 1, "hanging": 4}),
-    "GwIssuer": ("发文机关标志", XIAOBIAOSONG, 26, WD_ALIGN_PARAGRAPH.CENTER, 0, {"color": RED}),
-    "GwDocNumber": ("发文字号", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right_chars": 1}),
-    "GwCorner": ("答复类别", HEITI, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right_chars": 1, "line": Pt(20)}),
+    # 版记 of 信函格式: 4号, 左右各空一字, lines after the first aligned under the text after 抄送：
+    "GwCc": ("抄送", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0,
+             {"left": 4 * CHAR_4, "right": CHAR_4, "hanging": 3 * CHAR_4}),
+    "GwIssuer": ("发文机关标志", XIAOBIAOSONG, 26, WD_ALIGN_PARAGRAPH.CENTER, 0, {"color": RED, "line": Pt(30)}),
+    "GwDocNumber": ("发文字号", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {}),
+    "GwCorner": ("答复类别", HEITI, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right": CHAR, "line": Pt(20)}),
     "GwCell": ("表格文字", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(20)}),
     "GwCellCenter": ("表格居中", FANGSONG, 14, WD_ALIGN_PARAGRAPH.CENTER, 0, {"line": Pt(20)}),
     "GwIndexCell": ("目录文字", FANGSONG, 12, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(18)}),
     "GwIndexCellCenter": ("目录居中", FANGSONG, 12, WD_ALIGN_PARAGRAPH.CENTER, 0, {"line": Pt(18)}),
     "GwSmall": ("表格说明", FANGSONG, 12, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(18)}),
-    "GwPageNumber": ("页码", SONGTI, 14, WD_ALIGN_PARAGRAPH.RIGHT, 0, {}),
+    "GwPageNumber": ("页码", SONGTI, 14, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"line": Pt(14), "before": Pt(12)}),
 }
 
 
@@ -125,7 +150,10 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
         section.top_margin, section.bottom_margin = Mm(37), Mm(35)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance = Mm(15)
-    section.footer_distance = Mm(28)  # page number 7 mm below the text area
+    # The page number's 一字线 7 mm under the text block (GB/T 9704 7.5): a 14 pt line after 12 pt
+    # of space, in a footer no taller than the bottom margin leaves (LibreOffice shrinks the text
+    # block by any excess, which would cost the 22nd line of every numbered page).
+    section.footer_distance = section.bottom_margin - FOOTER_HEIGHT
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = place(section._sectPr, OxmlElement("w:docGrid"))
@@ -152,27 +180,31 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
         set_fonts(style, east_asia, size, extra.get("color"))
         pf = style.paragraph_format
         pf.alignment = align
-        if "line" in extra:  # table text: its own spacing, off the 22-line grid
+        if "line" in extra:  # its own exact spacing, not snapped to the 22-line grid
             pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             pf.line_spacing = extra["line"]
             snap = OxmlElement("w:snapToGrid")
             snap.set(qn("w:val"), "0")
             place(style.element.get_or_add_pPr(), snap)
+        if "before" in extra:
+            pf.space_before = extra["before"]
+        if extra.get("keep_next"):
+            pf.keep_with_next = True
+        if extra.get("keep_lines"):
+            pf.keep_together = True
         ind = OxmlElement("w:ind")
         if indent:
             ind.set(qn("w:firstLineChars"), str(indent * 100))
             ind.set(qn("w:firstLine"), str(int(size * 20 * indent)))
-        if "left_chars" in extra:
-            ind.set(qn("w:leftChars"), str(extra["left_chars"] * 100))
-            ind.set(qn("w:left"), str(int(size * 20 * extra["left_chars"])))
-        if "right_chars" in extra:
-            ind.set(qn("w:rightChars"), str(extra["right_chars"] * 100))
-            ind.set(qn("w:right"), str(int(size * 20 * extra["right_chars"])))
-        if "hanging" in extra:
-            ind.set(qn("w:hangingChars"), str(extra["hanging"] * 100))
-            ind.set(qn("w:hanging"), str(int(size * 20 * extra["hanging"])))
+        for side in ("left", "right", "hanging"):
+            if side in extra:
+                ind.set(qn(f"w:{side}"), str(extra[side]))
         if len(ind.attrib):
             place(style.element.get_or_add_pPr(), ind)
+        if "outline" in extra:
+            level = OxmlElement("w:outlineLvl")
+            level.set(qn("w:val"), str(extra["outline"]))
+            place(style.element.get_or_add_pPr(), level)
     add_page_numbers(doc, first_page_blank=letter)
     core = doc.core_properties
     core.author = core.last_modified_by = "proposal-docs"
@@ -239,6 +271,7 @@ def add_page_numbers(doc: Document, *, first_page_blank: bool) -> None:
     if first_page_blank:
         section.different_first_page_header_footer = True
         section.first_page_footer.paragraphs[0].text = ""
+        section.first_page_footer.paragraphs[0].style = "页码"  # the same footer height on every page
 
 
 def border(paragraph, side: str, *, val: str = "single", size: int = 8, color: str = "000000", space: int = 1) -> None:
@@ -268,20 +301,34 @@ def trim_package(doc: Document) -> None:
     for style in list(styles.findall(qn("w:style"))):
         if style.get(qn("w:styleId")) not in keep:
             styles.remove(style)
+    # a kept style must not name a removed one: Header and Footer link to HeaderChar/FooterChar
+    for style in styles.findall(qn("w:style")):
+        for ref in ("w:link", "w:basedOn", "w:next"):
+            node = style.find(qn(ref))
+            if node is not None and node.get(qn("w:val")) not in keep:
+                style.remove(node)
     part = doc.part
     for rel_id, rel in list(part.rels.items()):
         if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
             part.drop_rel(rel_id)
 
 
-def frame(paragraph, *, y, width=None, x=None, x_align: str | None = None) -> None:
-    """Place a paragraph at a fixed position on the page (w:framePr), text flowing below it."""
+def frame(paragraph, *, y=None, width=None, x=None, x_align: str | None = None, y_align: str | None = None,
+          v_anchor: str = "page") -> None:
+    """Place a paragraph at a fixed position (w:framePr), text flowing above and below it.
+
+    y_align="bottom" with v_anchor="margin" sets it at the foot of the text block of the page its
+    anchor falls on: the 版记 of 信函格式.
+    """
     props = OxmlElement("w:framePr")
     if width is not None:
         props.set(qn("w:w"), str(width.twips))
     props.set(qn("w:wrap"), "notBeside")
-    props.set(qn("w:vAnchor"), "page")
-    props.set(qn("w:y"), str(y.twips))
+    props.set(qn("w:vAnchor"), v_anchor)
+    if y_align:
+        props.set(qn("w:yAlign"), y_align)
+    else:
+        props.set(qn("w:y"), str(y.twips))
     if x_align:
         props.set(qn("w:hAnchor"), "margin")
         props.set(qn("w:xAlign"), x_align)
@@ -289,3 +336,101 @@ def frame(paragraph, *, y, width=None, x=None, x_align: str | None = None) -> No
         props.set(qn("w:hAnchor"), "page")
         props.set(qn("w:x"), str(x.twips))
     place(paragraph._p.get_or_add_pPr(), props)
+
+
+# DrawingML objects anchored to the page, in front of the text and not wrapping it (wp:wrapNone):
+# they never move a line of the body, which keeps the 22-line grid of the first page intact.
+_DRAWING_NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+}
+_shape_ids = itertools.count(1)
+
+
+def emu(length) -> int:
+    return int(length.emu) if hasattr(length, "emu") else int(length)
+
+
+def anchored_shape(paragraph, name: str, *, y, width, height, fill: str | None = None, text_xml: str = "",
+                   x_align: str = "center") -> None:
+    """A rectangle (a filled rule, or a text box holding text_xml paragraphs) at y from the top edge
+    of the page, centred on the text block: its position is the page's, never the text's."""
+    ns = " ".join(f'xmlns:{k}="{v}"' for k, v in _DRAWING_NS.items())
+    cx, cy, shape_id = emu(width), emu(height), next(_shape_ids)
+    fill_xml = f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill>' if fill else "<a:noFill/>"
+    box = f"<wps:txbx><w:txbxContent>{text_xml}</w:txbxContent></wps:txbx>" if text_xml else ""
+    kind = ' txBox="1"' if text_xml else ""
+    xml = (
+        f'<w:r {ns}><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        f'relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="margin"><wp:align>{x_align}</wp:align></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{emu(y)}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        f'<wp:docPr id="{shape_id}" name="{name}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f"<wps:wsp><wps:cNvSpPr{kind}/><wps:spPr>"
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{fill_xml}<a:ln><a:noFill/></a:ln></wps:spPr>{box}'
+        '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" anchorCtr="0">'
+        "<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+    )
+    paragraph._p.append(etree.fromstring(xml))
+
+
+# 信函格式 red double lines (GB/T 9704 10.1), 170 mm: thick 0.8 mm, gap 0.35 mm, thin 0.3 mm
+RULE_LENGTH = Mm(170)
+THICK, GAP, THIN = Mm(0.8), Mm(0.35), Mm(0.3)
+RED_HEX = "FF0000"
+
+
+def double_rule(paragraph, *, top, thick_first: bool) -> None:
+    """A red double line whose top edge is `top` from the page's top edge: 上粗下细 when
+    thick_first, else 上细下粗."""
+    first, second = (THICK, THIN) if thick_first else (THIN, THICK)
+    anchored_shape(paragraph, "红色双线", y=top, width=RULE_LENGTH, height=first, fill=RED_HEX)
+    anchored_shape(paragraph, "红色双线", y=emu(top) + emu(first) + emu(GAP), width=RULE_LENGTH, height=second,
+                   fill=RED_HEX)
+
+
+def text_paragraph_xml(text: str, style_id: str) -> str:
+    return (f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
+
+
+# Child order of a table row's properties (ECMA-376 Part 1, CT_TrPr) and of a table's cell margins.
+_TR_PR_ORDER = ["cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
+                "tblHeader", "tblCellSpacing", "jc", "hidden"]
+
+
+def row_flags(row, *, header: bool = False, cant_split: bool = True) -> None:
+    """A row that never splits across pages (w:cantSplit); header: repeated atop every page (w:tblHeader)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag, wanted in (("cantSplit", cant_split), ("tblHeader", header)):
+        if not wanted or tr_pr.find(qn(f"w:{tag}")) is not None:
+            continue
+        node = OxmlElement(f"w:{tag}")
+        rank = _TR_PR_ORDER.index(tag)
+        later = [c for c in tr_pr if local(c.tag) in _TR_PR_ORDER and _TR_PR_ORDER.index(local(c.tag)) > rank]
+        if later:
+            later[0].addprevious(node)
+        else:
+            tr_pr.append(node)
+
+
+def cell_margins(table, *, left, right, top=None, bottom=None) -> None:
+    """The table's default cell margins (w:tblCellMar), so narrow columns fit their labels."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, length in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        if length is None:
+            continue
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(length.twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    old = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    if old is not None:
+        table._tbl.tblPr.remove(old)
+    place(table._tbl.tblPr, margins)

@@ -1,7 +1,8 @@
 """A synthetic document repository of any size, for the benchmark and the crash tests.
 
 It starts from the example repository (project file, templates, year file) and adds ``count``
-generated, valid cases: a deterministic mix of lead, co and separate cases, replied and open.
+generated, valid cases: a deterministic mix of lead, co and separate cases, replied and open,
+in one year (2024) or spread evenly over several years ending with 2024.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
 
 
-def _case(rng: random.Random, number: int, session: str, kind: str) -> dict:
-    assigned = dt.date(2024, 3, 20)
+def _case(rng: random.Random, number: int, session: str, kind: str, year: int = 2024) -> dict:
+    assigned = dt.date(year, 3, 20)
     role = rng.choices(["lead", "co", "separate"], weights=[5, 4, 1])[0]
     topic = rng.choice(TOPICS)
     case: dict = {
@@ -57,19 +58,24 @@ def _case(rng: random.Random, number: int, session: str, kind: str) -> dict:
     return case
 
 
-def generate(target: Path, count: int, example: Path, seed: int = 2024, first: int = 1) -> Path:
+def generate(target: Path, count: int, example: Path, seed: int = 2024, first: int = 1, years: int = 1) -> Path:
     """Copy the example's project, templates and year file to target and add ``count`` cases,
-    numbered from ``first`` (so they can sit beside the example's own cases)."""
+    numbered from ``first`` (so they can sit beside the example's own cases). With years > 1 the
+    cases are spread over that many years ending with 2024, each with its own year file."""
     rng = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(example / "proposal-docs.yaml", target / "proposal-docs.yaml")
     shutil.copytree(example / "templates", target / "templates", dirs_exist_ok=True)
-    year_dir = target / "cases" / "2024"
-    year_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(example / "cases" / "2024" / "year.yaml", year_dir / "year.yaml")
-    for i in range(first, first + count):
-        kind, session = ("suggestion", "npc-17-4") if i % 4 == 0 else ("proposal", "cppcc-13-4")
-        case = _case(rng, i, session, kind)
-        text = yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000)
-        (year_dir / f"c{i:05d}.yaml").write_text(text, encoding="utf-8")
+    year_text = (example / "cases" / "2024" / "year.yaml").read_text(encoding="utf-8")
+    numbers = list(range(first, first + count))
+    for index, year in enumerate(range(2024 - years + 1, 2025)):
+        year_dir = target / "cases" / str(year)
+        year_dir.mkdir(parents=True, exist_ok=True)
+        # the same sessions and summary, dated in this year
+        (year_dir / "year.yaml").write_text(year_text.replace("2024", str(year)), encoding="utf-8")
+        for i in numbers[index * count // years:(index + 1) * count // years]:
+            kind, session = ("suggestion", "npc-17-4") if i % 4 == 0 else ("proposal", "cppcc-13-4")
+            case = _case(rng, i, session, kind, year)
+            text = yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000)
+            (year_dir / f"c{i:05d}.yaml").write_text(text, encoding="utf-8")
     return target

@@ -200,7 +200,7 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
 def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: bool, today: dt.date | None,
                       pdf: bool = False, warm=None) -> None:
     """`build` as the command line runs it; `serve` calls it again for every change, with its warm caches."""
-    from ..engine.stamp import UP_TO_DATE, snapshot_inputs, up_to_date
+    from ..engine.stamp import UP_TO_DATE, snapshot_inputs, unchanged_years, up_to_date
 
     root = opts.repository_root()
     if pdf:
@@ -219,7 +219,9 @@ def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: boo
     from ..render.docx import TemplateProblem
 
     warm = warm or Warm()
-    repo = load_for_build(root, warm)
+    # without the site (which lists every case), a year none of whose files changed is not even read
+    unread = unchanged_years(root, inputs) if not (force or site) else None
+    repo = load_for_build(root, warm, unread)
     if repo.errors:
         from .output import print_findings  # rich's tables only when there is something to show
 
@@ -408,6 +410,15 @@ def textconv(file: Path) -> None:
         click.echo(f"错误:{file} 不是可读取的 .docx 文件({type(exc).__name__})", err=True)
         sys.exit(2)
     click.echo(text, nl=False)
+
+
+@main.command()
+@guarded
+def fonts() -> None:
+    """列出公文字体是否已安装，以及打印 PDF 时由哪种字体代替。"""
+    from ..render.fonts import report
+
+    click.echo(report(), nl=False)
 
 
 @main.command()

@@ -5,6 +5,10 @@ Like a static-site generator: every output records the content hashes of its inp
 outputs whose case disappeared, and leaves everything else untouched. Files are written to a
 temporary name in their folder and renamed, the manifest last, under a lock, so a build killed at
 any moment leaves only whole files and the next build repairs the rest.
+
+A build without the site does not even read a year none of whose files changed since the last
+complete build (engine.stamp.unchanged_years): an edit costs what its own year costs, however many
+years the archive holds.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from ..render.batch import Templates, render_all
 from ..render.contexts import archive_content_key
 from ..render.docx import TemplateProblem
 from ..rules import load_repository
+from ..rules.consistency import doc_numbers
 
 LOCK = ".lock"
 
@@ -54,11 +59,15 @@ class Warm:
     parsed: ParseCache | None = None
 
 
-def load_for_build(root: Path, warm: Warm) -> Repository:
-    """The repository, unchanged files taken from the parse cache in build/.cache/."""
+def load_for_build(root: Path, warm: Warm, unread: dict[int, list[tuple[str, str]]] | None = None) -> Repository:
+    """The repository, unchanged files taken from the parse cache in build/.cache/.
+
+    unread: years not to read at all, because nothing in them changed since the last complete
+    build (engine.stamp.unchanged_years); their documents are kept as they are.
+    """
     if warm.parsed is None:
         warm.parsed = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
-    return load_repository(root, warm.parsed)
+    return load_repository(root, warm.parsed, unread)
 
 
 def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snapshot | None = None,
@@ -72,6 +81,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     site_today, build/site/ is brought up to date too, statuses computed for that day.
     """
     started = time.perf_counter()
+    assert site_today is None or not repo.unread, "the site lists every case: no year may be left unread"
     warm = warm or Warm()
     build_dir = repo.root / BUILD_DIR
     report = BuildReport()
@@ -82,7 +92,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         forget(build_dir)  # until this build completes, the next one takes the full path
         old = read_manifest(build_dir)  # even with --force: it says which outputs to remove
         if warm.parsed is not None:
-            warm.parsed.save(keep=set(repo.digests))
+            warm.parsed.save()
         hasher = Hasher(repo)
         wanted = plan(repo)
         for template in sorted({o.template for o in wanted}):
@@ -94,9 +104,12 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                 or not intact(prefix + o.path, old, o.path)]
         if not force:
             todo = _cut_off_unchanged_content(repo, todo, old, prints, build_dir, hasher)
-        report.unchanged = len(wanted) - len(todo)
         pending = {o.path: o for o in todo}
         manifest = {o.path: old[o.path] for o in wanted if o.path not in pending}
+        unread = {str(year) for year in repo.unread}
+        kept = {path for path in old if path.split("/", 1)[0] in unread}  # the documents of the years left unread
+        manifest.update((path, old[path]) for path in kept)
+        report.unchanged = len(manifest)
         done = 0
 
         def advance(count: int) -> None:
@@ -119,14 +132,15 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
         finally:
             # even a failed build records what it finished, so the next one does not redo it
-            for path in sorted(set(old) - set(prints)):
+            for path in sorted(set(old) - set(prints) - kept):
                 remove_output(build_dir, path)
                 report.removed.append(path)
             write_manifest(build_dir, manifest)
         if inputs is not None:
             recorded = {rel: (entry["size"], entry["mtime_ns"]) for rel, entry in manifest.items()}
+            numbers = {**repo.unread, **{number: doc_numbers(year) for number, year in repo.years.items()}}
             write_stamp(build_dir, inputs, recorded, repo.project.timezone,
-                        site_today.isoformat() if site_today else None)
+                        site_today.isoformat() if site_today else None, numbers)
     report.seconds = time.perf_counter() - started
     return report
 

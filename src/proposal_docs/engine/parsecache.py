@@ -1,8 +1,13 @@
 """What YAML reading made of each file, kept between builds so an edit re-parses one file.
 
 One shard per folder (``build/.cache/parsed/cases-2025.json``): an edit in one year rewrites that
-year's shard only. Entries are keyed by the file's content hash; validation runs again on every
-read, so a stale entry cannot let an invalid case through.
+year's shard only, and a year a build leaves unread is not opened at all. Files are read folder
+by folder, so only the shard being read is held in memory, each entry as its JSON text until that
+file is asked for (at 20,000 cases, decoded shards would cost hundreds of megabytes); a shard that
+changed waits as bytes until the build writes it, so that invalid input leaves build/ untouched.
+
+Entries are keyed by the file's content hash; validation runs again on every read, so a stale
+entry cannot let an invalid case through.
 
 build/ may come from anyone (a pull request can commit it), so a shard is plain JSON — never
 pickle — and carries an HMAC made with a key that lives outside the repository, in the user's
@@ -19,6 +24,7 @@ import hmac
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +33,7 @@ from ..files import atomic_write
 from ..model.findings import Finding
 from ..model.loading import Source
 
-FORMAT = f"proposal-docs parsed 1 {__version__}"
+FORMAT = f"proposal-docs parsed 2 {__version__}"
 
 
 def user_cache_folder() -> Path:
@@ -62,22 +68,35 @@ def cache_key() -> bytes | None:
     return key
 
 
+def shard_name(rel: str) -> str:
+    return rel.rpartition("/")[0].replace("/", "-") or "root"
+
+
 class ParseCache:
-    """get/put of model.repository.ParsedFiles, stored in signed JSON shards under folder."""
+    """get/put of model.repository.ParsedFiles, stored in signed JSON shards under folder.
+
+    The shard of the folder being read is in memory; moving on to another folder sets it aside
+    for save() if anything in it changed, keeping only the files that were asked for (the others
+    are gone).
+    """
 
     def __init__(self, folder: Path, key: bytes | None = None):
         self.folder = folder
         self.key = key if key is not None else cache_key()
-        self.shards: dict[str, dict[str, list]] = {}  # shard name → rel → [digest, encoded]
-        self.dirty: set[str] = set()
+        self.name: str | None = None  # the shard in memory
+        self.entries: dict[str, list[str]] = {}  # its entries: rel → [digest, encoded parse as JSON text]
+        self.asked: set[str] = set()  # its files asked for since it was read
+        self.dirty = False
+        self.changed: dict[str, bytes] = {}  # shards to write: name → JSON body
 
-    def _shard(self, rel: str) -> dict[str, list]:
-        name = rel.rpartition("/")[0].replace("/", "-") or "root"
-        if name not in self.shards:
-            self.shards[name] = self._read(name)
-        return self.shards[name]
+    def _open(self, rel: str) -> None:
+        name = shard_name(rel)
+        if name != self.name:
+            self._set_aside()
+            self.name, self.entries, self.asked, self.dirty = name, self._read(name), set(), False
+        self.asked.add(rel)
 
-    def _read(self, name: str) -> dict[str, list]:
+    def _read(self, name: str) -> dict[str, list[str]]:
         if self.key is None:
             return {}
         try:
@@ -92,37 +111,43 @@ class ParseCache:
             return {}
 
     def get(self, rel: str, digest: str) -> tuple[Any, Source] | None:
-        entry = self._shard(rel).get(rel)
+        self._open(rel)
+        entry = self.entries.get(rel)
         if not entry or entry[0] != digest:
             return None
         try:
-            return decode_parsed(entry[1])
-        except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+            return decode_parsed(json.loads(entry[1]))
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             return None
 
     def put(self, rel: str, digest: str, parsed: tuple[Any, Source]) -> None:
+        self._open(rel)
         try:
-            encoded = encode_parsed(parsed)
-            json.dumps(encoded)  # what cannot be written is not kept (it is parsed again next time)
-        except (ValueError, TypeError, RecursionError):
+            text = json.dumps(encode_parsed(parsed), ensure_ascii=False, separators=(",", ":"))
+        except (ValueError, TypeError, RecursionError):  # what cannot be written is parsed again next time
             return
-        self._shard(rel)[rel] = [digest, encoded]
-        self.dirty.add(rel.rpartition("/")[0].replace("/", "-") or "root")
+        self.entries[rel] = [digest, text]
+        self.dirty = True
 
-    def save(self, keep: set[str]) -> None:
-        """Write the shards that changed, without the files no longer read."""
-        if self.key is None:
+    def _set_aside(self) -> None:
+        """The shard in memory, without the files no longer read, kept for save() if it changed."""
+        if self.key is None or self.name is None:
             return
-        for name, entries in self.shards.items():
-            gone = [rel for rel in entries if rel not in keep]
-            for rel in gone:
-                del entries[rel]
-            if name in self.dirty or gone:
-                body = json.dumps({"format": FORMAT, "entries": entries}, ensure_ascii=False,
-                                  separators=(",", ":")).encode("utf-8")
-                signature = hmac.new(self.key, body, hashlib.sha256).hexdigest().encode("ascii")
-                atomic_write(self.folder / f"{name}.json", signature + b"\n" + body)
-        self.dirty.clear()
+        gone = [rel for rel in self.entries if rel not in self.asked]
+        for rel in gone:
+            del self.entries[rel]
+        if self.dirty or gone:
+            self.changed[self.name] = json.dumps({"format": FORMAT, "entries": self.entries}, ensure_ascii=False,
+                                                 separators=(",", ":")).encode("utf-8")
+        self.dirty = False
+
+    def save(self) -> None:
+        """Write the shards that changed (the build calls this once the input proved valid)."""
+        self._set_aside()
+        for name, body in sorted(self.changed.items()):
+            signature = hmac.new(self.key, body, hashlib.sha256).hexdigest().encode("ascii")
+            atomic_write(self.folder / f"{name}.json", signature + b"\n" + body)
+        self.changed.clear()
 
 
 # --- YAML data and marks as JSON -----------------------------------------------------------------
@@ -167,7 +192,9 @@ def _marks(table: dict) -> list:
 
 
 def _unmarks(rows: list) -> dict:
-    return {tuple(path): (line, column) for path, line, column in rows}
+    # field names interned: JSON makes a new string of every one, and there are millions at 20,000 cases
+    intern = sys.intern
+    return {tuple(intern(p) if type(p) is str else p for p in path): (line, column) for path, line, column in rows}
 
 
 def encode_parsed(parsed: tuple[Any, Source]) -> list:

@@ -25,7 +25,7 @@ UP_TO_DATE = "生成 0 个文件,未变 {count:,} 个,删除 0 个(输入均未�
 
 # (path relative to the repository, "/"-separated; size; mtime in ns), sorted by path
 Snapshot = tuple[tuple[str, int, int], ...]
-_FORMAT = ["proposal-docs stamp", 2, __version__]
+_FORMAT = ["proposal-docs stamp", 3, __version__]
 
 
 _DIR_FD = os.stat in os.supports_dir_fd  # POSIX: stat names relative to an open folder
@@ -99,15 +99,17 @@ def outputs_unchanged(build_dir: str | os.PathLike, grouped: tuple) -> bool:
 
 
 def write_stamp(build_dir: str | os.PathLike, inputs: Snapshot, outputs: dict[str, tuple[int, int]], timezone: str,
-                site_today: str | None) -> None:
+                site_today: str | None, numbers: dict[int, list[tuple[str, str]]]) -> None:
     """outputs: path → (size, mtime_ns) as the build left them; timezone: the project's, so the day
     can be told without reading YAML; site_today: the day the site's statuses were computed for,
-    None when no site was built."""
+    None when no site was built; numbers: each year's (document number, case file) pairs, which a
+    build that leaves the year unread still checks for duplicates."""
     from pathlib import Path
 
     from ..files import atomic_write
 
-    data = json.dumps([_FORMAT, timezone, site_today, inputs, group_outputs(outputs)], ensure_ascii=False)
+    years = {str(year): pairs for year, pairs in sorted(numbers.items())}
+    data = json.dumps([_FORMAT, timezone, site_today, inputs, group_outputs(outputs), years], ensure_ascii=False)
     atomic_write(Path(build_dir, STAMP), data.encode("utf-8"))
 
 
@@ -120,21 +122,24 @@ def forget(build_dir: str | os.PathLike) -> None:
 
 
 def read_stamp(build_dir: str | os.PathLike) -> tuple | None:
-    """(timezone, site_today, inputs, outputs) of the last complete build, if it left a stamp."""
+    """(timezone, site_today, inputs, outputs, numbers) of the last complete build, if it left a stamp."""
     try:
         with open(os.path.join(build_dir, STAMP), "rb") as file:
             data = json.loads(file.read())
         if data[0] != _FORMAT:
             return None
-        timezone, site_today, inputs, outputs = data[1:]
+        timezone, site_today, inputs, outputs, years = data[1:]
         inputs = tuple((rel, size, mtime) for rel, size, mtime in inputs)
         outputs = tuple((folder, tuple((name, size, mtime) for name, size, mtime in files)) for folder, files in outputs)
-    except (OSError, ValueError, TypeError, IndexError, RecursionError):
+        numbers = {int(year): [(number, rel) for number, rel in pairs] for year, pairs in years.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError, RecursionError):
         return None
     names = [folder for folder, _ in outputs] + [name for _, files in outputs for name, _, _ in files]
     if not all(isinstance(name, str) and _inside(name) for name in names):
         return None
-    return timezone, site_today, inputs, outputs
+    if not all(isinstance(text, str) for pairs in numbers.values() for pair in pairs for text in pair):
+        return None
+    return timezone, site_today, inputs, outputs, numbers
 
 
 def _inside(rel: str) -> bool:
@@ -153,7 +158,7 @@ def up_to_date(root: str | os.PathLike, inputs: Snapshot, site: bool, given_toda
     stamp = read_stamp(build_dir)
     if stamp is None:
         return None
-    timezone, site_today, stamped_inputs, stamped_outputs = stamp
+    timezone, site_today, stamped_inputs, stamped_outputs, _ = stamp
     if stamped_inputs != inputs:
         return None
     if site:
@@ -167,3 +172,36 @@ def up_to_date(root: str | os.PathLike, inputs: Snapshot, site: bool, given_toda
     if not outputs_unchanged(build_dir, stamped_outputs):
         return None
     return sum(len(files) for _, files in stamped_outputs)
+
+
+def _by_year(entries) -> dict[str | None, list]:
+    """Entries whose path is cases/<year>/… or <year>/… by that year; every other one under None."""
+    groups: dict[str | None, list] = {}
+    for entry in entries:
+        parts = entry[0].split("/")
+        key = parts[1] if parts[0] == "cases" and len(parts) > 2 else parts[0] if parts[0].isdigit() else None
+        groups.setdefault(key, []).append(entry)
+    return groups
+
+
+def unchanged_years(root: str | os.PathLike, inputs: Snapshot) -> dict[int, list[tuple[str, str]]]:
+    """The years a build may leave unread, with the document numbers the last build recorded of them.
+
+    A year qualifies when the project file and the templates are as the last complete build found
+    them, and so is every file of the year's folder (same names, sizes and times), and every
+    document the build left for that year is still there as it was. Then none of its documents can
+    change, and its cases were valid then (a build with an invalid file completes nothing). The
+    documents are checked with one stat each, no file is read.
+    """
+    build_dir = os.path.join(root, BUILD_DIR)
+    stamp = read_stamp(build_dir)
+    if stamp is None:
+        return {}
+    stamped_inputs, stamped_outputs, numbers = stamp[2], stamp[3], stamp[4]
+    now, before = _by_year(inputs), _by_year(stamped_inputs)
+    if now.get(None) != before.get(None):
+        return {}
+    outputs = _by_year(stamped_outputs)
+    return {int(year): numbers[int(year)] for year, entries in now.items()
+            if year is not None and entries == before.get(year) and int(year) in numbers
+            and outputs_unchanged(build_dir, outputs.get(year, ()))}

@@ -274,6 +274,12 @@ class ArchiveCodes(Strict):
     units: dict[Body, str] = Field(default_factory=lambda: {Body.cppcc: "ZX", Body.npc: "RD"}, title="机构(问题)代码")
 
 
+class Typography(Strict):
+    fullwidth_punctuation: bool = Field(True, title="全角标点",
+                                        description="true：案件文字中紧邻汉字的半角 , : ; ( ) ? ! 在文书和网页中印为全角"
+                                                    "（GB/T 15834），数字和西文保持原样，案件文件本身不改；false：照录")
+
+
 DEFAULT_CC = {Body.cppcc: ["市政协提案委员会", "市政府督查室"], Body.npc: ["市人大常委会选工委", "市政府督查室"]}
 
 
@@ -289,6 +295,7 @@ class Project(Strict):
     deadlines: dict[Body, DeadlineRules] = Field(default_factory=lambda: {Body.cppcc: DeadlineRules(), Body.npc: DeadlineRules()}, title="期限规则")
     retention: str = Field("30年", pattern="^(永久|30年|10年)$", title="保管期限")
     archive: ArchiveCodes = Field(default_factory=ArchiveCodes, title="档号代码")
+    typography: Typography = Field(default_factory=Typography, title="排版")
 
     def rules_for(self, body: Body) -> DeadlineRules:
         return self.deadlines.get(body) or DeadlineRules()

@@ -48,6 +48,9 @@ class Repository:
     files_read: int
     digests: dict[str, str] = field(default_factory=dict)  # sha256 of every file read, by path
     unfiled: list[CaseFile] = field(default_factory=list)  # valid cases in a year folder whose year.yaml is not
+    # years a build left unread because none of their files changed since the last complete build,
+    # with the (document number, case file) of each of their numbered replies, as that build recorded them
+    unread: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     def all_cases(self) -> Iterator[CaseFile]:
         for year in self.years.values():
@@ -118,8 +121,13 @@ def read_project(root: Path, reader: _Reader | None = None) -> tuple[Project, So
     return project, source
 
 
-def read_repository(root: Path, cache: ParsedFiles | None = None) -> Repository:
-    """All files under root, read and validated; with cache, unchanged files are not parsed again."""
+def read_repository(root: Path, cache: ParsedFiles | None = None,
+                    unread: dict[int, list[tuple[str, str]]] | None = None) -> Repository:
+    """All files under root, read and validated; with cache, unchanged files are not parsed again.
+
+    unread: years not to read at all (see Repository.unread); only `build` passes them.
+    """
+    unread = unread or {}
     reader = _Reader(root, cache)
     project, project_source = read_project(root, reader)
     findings: list[Finding] = []
@@ -128,6 +136,8 @@ def read_repository(root: Path, cache: ParsedFiles | None = None) -> Repository:
     files_read = 1
     for folder in year_folders(root):
         number = int(folder.name)
+        if number in unread:
+            continue
         year_path = folder / YEAR_FILE
         year: Year | None = None
         if not year_path.is_file():
@@ -152,4 +162,4 @@ def read_repository(root: Path, cache: ParsedFiles | None = None) -> Repository:
             (year.cases if year is not None else unfiled).append(item)
         if year is not None:
             years[number] = year
-    return Repository(root, project, project_source, years, findings, files_read, reader.digests, unfiled)
+    return Repository(root, project, project_source, years, findings, files_read, reader.digests, unfiled, unread)

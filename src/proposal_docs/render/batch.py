@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
@@ -71,7 +72,18 @@ def render_all(repo: Repository, outputs: list[Output], jobs: int, templates: Te
         return
     size = max(4, min(64, len(outputs) // (jobs * 4) or 1))
     batches = [outputs[i:i + size] for i in range(0, len(outputs), size)]
+    # A few batches in flight, taken back in order: pool.map would send them all at once, and the
+    # documents rendered behind a slow one (an archive index of thousands of rows) would pile up
+    # here unwritten — hundreds of megabytes at 20,000 cases.
+    in_flight: deque = deque()
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        for results in pool.map(_render_batch, batches):
+        for batch in batches:
+            in_flight.append(pool.submit(_render_batch, batch))
+            if len(in_flight) >= jobs * 8:
+                results = in_flight.popleft().result()
+                yield from results
+                progress(len(results))
+        while in_flight:
+            results = in_flight.popleft().result()
             yield from results
             progress(len(results))

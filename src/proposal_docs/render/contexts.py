@@ -8,19 +8,18 @@ misspelt field in a template a clerk edited.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import math
 from dataclasses import dataclass
 
 from ..model.models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
 from ..engine.plan import BODY_TITLE, KIND_WORD, Output
 from ..model.repository import CaseFile, Repository
 from ..rules.statistics import year_statistics
-from .filters import body_paragraphs, doc_number, line_breaks, paragraphs_of
+from .filters import body_paragraphs, doc_number
+from .pages import letter_for, pages as letter_pages
+from .typography import fullwidth_punctuation, title_lines
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
-PAGE_LINES, LINE_CHARS = 22, 28  # GB/T 9704: 22 lines of 28 characters
 
 BODY_WORDS = {
     Body.cppcc: {"full": "政协委员提案", "short": "政协", "member": "委员", "members": "委员",
@@ -32,16 +31,21 @@ BODY_WORDS = {
 }
 
 
-_CASE_NAMES = {"org", "case", "session", "reply", "kind_word", "npc", "doc_number", "body"}
+_CASE_NAMES = {"org", "case", "session", "reply", "kind_word", "npc", "doc_number", "body", "title", "title_lines",
+               "fullwidth_punctuation"}
+# the form's printed title; its document properties name the case (document_title)
+FORM_TITLES = {Body.cppcc: "市政协提案办理情况征询意见表", Body.npc: "市人大代表建议办理情况征询意见表"}
 
 # Every name each template may use; `check` reports any other name a template mentions.
 CONTEXT_NAMES = {
     "reply": _CASE_NAMES | {"recipient", "cc"},
     "co_opinion": _CASE_NAMES,
-    "feedback_form": _CASE_NAMES | {"contacted", "modes_used", "contact_modes", "satisfaction_levels", "feedback",
-                                    "comments", "return_to"},
-    "archive_index": {"fonds", "year", "retention", "unit_name", "rows", "org"},
-    "summary": {"org", "year", "stats", "body_words", "kind_word", "sections", "summary_date"},
+    # the form is sent blank: what the member answers (`feedback`) is counted, never printed on it
+    "feedback_form": _CASE_NAMES | {"contact_modes", "satisfaction_levels", "return_to"},
+    "archive_index": {"fonds", "year", "retention", "unit_name", "rows", "org", "title", "title_lines",
+                      "fullwidth_punctuation"},
+    "summary": {"org", "year", "stats", "body_words", "kind_word", "sections", "summary_date", "title", "title_lines",
+                "fullwidth_punctuation"},
 }
 
 
@@ -65,6 +69,21 @@ def document_title(case: Case, session_name: str, template: str) -> str:
     return f"关于{session_name}第{case.number}号{kind}的答复"
 
 
+def typeset(repo: Repository, text: str) -> str:
+    """Case text as printed: full-width punctuation beside Chinese unless the project turns it off.
+    The Jinja environment does this for every printed {{ value }}; this is for the text contexts
+    turn into rich text and titles themselves."""
+    return fullwidth_punctuation(text) if repo.project.typography.fullwidth_punctuation else text
+
+
+def _titled(repo: Repository, context: dict, title: str) -> str:
+    """Adds the printed title and its lines, broken by meaning (GB/T 9704 §7.3.3); returns it."""
+    title = typeset(repo, title)
+    context.update(title=title, title_lines=title_lines(title),
+                   fullwidth_punctuation=repo.project.typography.fullwidth_punctuation)
+    return title
+
+
 def _case_common(repo: Repository, item: CaseFile, year: int) -> dict:
     case = item.case
     session = repo.years[year].file.sessions[case.session]
@@ -78,7 +97,7 @@ def _case_common(repo: Repository, item: CaseFile, year: int) -> dict:
         "npc": case.body is Body.npc,
         "doc_number": doc_number(case.reply.doc_number if case.reply else None, pattern, case.reply.date.year
                                  if case.reply else year),
-        "body": body_paragraphs(case.reply.body) if case.reply else None,
+        "body": body_paragraphs(typeset(repo, case.reply.body)) if case.reply else None,
     }
 
 
@@ -87,36 +106,41 @@ def reply_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
     context = _case_common(repo, item, output.year)
     cc = repo.project.cc_for(case.body) + list(case.co_units) + list(case.reply.cc)
     context.update(recipient=output.recipient, cc=list(dict.fromkeys(cc)))
-    return Rendered(context, document_title(case, context["session"].name, "reply"), case.reply.date)
+    title = _titled(repo, context, document_title(case, context["session"].name, "reply"))
+    return Rendered(context, title, case.reply.date)
 
 
 def co_opinion_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
     context = _case_common(repo, item, output.year)
-    return Rendered(context, document_title(item.case, context["session"].name, "co_opinion"), item.case.reply.date)
+    title = _titled(repo, context, document_title(item.case, context["session"].name, "co_opinion"))
+    return Rendered(context, title, item.case.reply.date)
 
 
 def feedback_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
+    """The form as it goes out with the reply: the case's facts and the choices, every box empty.
+    The member's answers come back on paper and are recorded in `feedback`; they are counted in the
+    summary and never printed here as if the member had ticked them."""
     case = item.case
     context = _case_common(repo, item, output.year)
-    before = [c for c in case.communications if c.date <= case.reply.date]
     context.update(
-        contacted=bool(before),
-        modes_used={c.mode.value for c in before},
         contact_modes=[(m.value, LABELS[m.value]) for m in ContactMode],
         satisfaction_levels=[(s.value, LABELS[s.value]) for s in Satisfaction],
-        feedback=case.feedback,
-        comments=line_breaks(case.feedback.comments) if case.feedback else "",
         return_to=BODY_WORDS[case.body]["return_to"],
     )
-    return Rendered(context, document_title(case, context["session"].name, "feedback_form"),
-                    case.feedback.date if case.feedback else case.reply.date)
+    _titled(repo, context, FORM_TITLES[case.body])
+    return Rendered(context, typeset(repo, document_title(case, context["session"].name, "feedback_form")),
+                    case.reply.date)
 
 
-@functools.lru_cache(maxsize=8192)  # the archive index asks again for every reply on every rebuild
-def estimated_pages(*texts: str) -> int:
-    """DOCUMENTS.md allows estimating from the text: 22 lines × 28 characters a page."""
-    lines = sum(max(1, math.ceil(len(p) / LINE_CHARS)) for t in texts for p in paragraphs_of(t))
-    return max(1, math.ceil((lines + 14) / PAGE_LINES))  # + heading, salutation, signature, 抄送
+def estimated_pages(repo: Repository, item: CaseFile) -> int:
+    """The pages the case's letter (答复函, or 会办意见 for a co case) prints on, without printing it:
+    render/pages.py sets it line by line as LibreOffice does (tests/test_page_estimate.py compares)."""
+    case = item.case
+    co = case.role is Role.co
+    session = next((y.file.sessions[case.session] for y in repo.years.values() if case.session in y.file.sessions),
+                   None)
+    title = typeset(repo, document_title(case, session.name if session else "", "co_opinion" if co else "reply"))
+    return letter_pages(letter_for(repo, case, title, co=co))
 
 
 @dataclass(frozen=True)
@@ -132,19 +156,32 @@ class ArchiveRow:
     note: str
 
 
+FORM_PAGES = 1  # the 征询意见表 is laid out for one page (tests/test_print_forms.py prints it)
+
+
+def generated_pages(repo: Repository, item: CaseFile) -> int:
+    """页数 of the case's generated letter (答复函 or 会办意见) in the archive index: the page estimate
+    of the letter as build renders it, its body with the punctuation it is printed with."""
+    return estimated_pages(repo, item)
+
+
 def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.date, str, str, str, int | None]]:
-    """(date, 文号, 责任者, 题名, 页数) of everything filed for one case, generated documents first."""
+    """(date, 文号, 责任者, 题名, 页数) of everything filed for one case, generated documents first.
+
+    题名 names the content (DA/T 22-2015 §7.5): a generated document's title with the 案由 in
+    brackets, `关于…第7号提案（推动家具产业集群绿色化改造）的答复`; a title the bureau supplies in [ ]."""
     case, org = item.case, repo.project.organisation.name
     session = repo.years[year].file.sessions[case.session].name
     kind = KIND_WORD[case.body]
     items = []
     if case.reply:
-        template = "co_opinion" if case.role is Role.co else "reply"
-        items.append((case.reply.date, case.reply.doc_number or "", org, document_title(case, session, template),
-                      estimated_pages(case.reply.body)))
-    if case.feedback:
+        ending = "的会办意见" if case.role is Role.co else "的答复"
+        items.append((case.reply.date, case.reply.doc_number or "", org,
+                      f"关于{session}第{case.number}号{kind}（{case.title}）{ending}", generated_pages(repo, item)))
+    if case.feedback:  # the form the member filled in and sent back
         names = "、".join(case.proposer_names)
-        items.append((case.feedback.date, "", names, f"[{names}对第{case.number}号{kind}办理情况的征询意见表]", 1))
+        items.append((case.feedback.date, "", names,
+                      f"[{names}对第{case.number}号{kind}（{case.title}）办理情况的征询意见表]", FORM_PAGES))
     for extra in case.archive:
         title = extra.title if extra.doc_number else f"[{extra.title}]"
         items.append((extra.date, extra.doc_number or "", extra.author or "", title, extra.pages))
@@ -173,7 +210,7 @@ def archive_content_key(repo: Repository, output: Output, cases: list | None = N
     project = repo.project
     cases = _archive_cases(repo, output) if cases is None else cases
     settings = (output.year, output.body.value, project.organisation.model_dump(), project.archive.model_dump(),
-                project.retention)
+                project.retention, project.typography.model_dump())
     text = "\n".join([repr(settings), *(text for _, text in cases)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -190,7 +227,8 @@ def archive_context(repo: Repository, output: Output) -> Rendered:
         rows.append(ArchiveRow(seq, code, number, author, title, date.strftime("%Y%m%d"), "", str(pages or ""), ""))
     context = {"fonds": project.organisation.fonds, "year": output.year, "retention": project.retention,
                "unit_name": BODY_TITLE[body], "rows": rows, "org": project.organisation}
-    return Rendered(context, f"{output.year}年归档文件目录({BODY_TITLE[body]})", dt.date(output.year, 12, 31),
+    _titled(repo, context, "归档文件目录")
+    return Rendered(context, f"{output.year}年归档文件目录（{BODY_TITLE[body]}）", dt.date(output.year, 12, 31),
                     archive_content_key(repo, output, cases))
 
 
@@ -202,12 +240,12 @@ def summary_context(repo: Repository, output: Output) -> Rendered:
     sections = {}
     for key in SUMMARY_SECTIONS:
         for name in (key, key + "_extra"):
-            sections[name] = body_paragraphs(written[name]) if written.get(name, "").strip() else None
+            sections[name] = body_paragraphs(typeset(repo, written[name])) if written.get(name, "").strip() else None
     words = dict(BODY_WORDS[body], cc=repo.project.cc_for(body))
     date = year.file.summary.date or dt.date(output.year, 12, 31)
     context = {"org": repo.project.organisation, "year": output.year, "stats": stats, "body_words": words,
                "kind_word": KIND_WORD[body], "sections": sections, "summary_date": date}
-    title = f"{repo.project.organisation.name}关于{output.year}年市{words['full']}办理工作情况的总结"
+    title = _titled(repo, context, f"{repo.project.organisation.name}关于{output.year}年市{words['full']}办理工作情况的总结")
     return Rendered(context, title, date)
 
 

@@ -12,11 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from docxtpl import RichText, RichTextParagraph
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..rules.clock import chinese_date
 from ..model.models import LABELS, Body, Case
+from .typography import fullwidth_punctuation
 
 BLANK_NUMBER = "\u3000\u3000"  # room to write the number by hand: 科经提〔2025〕  号
 
@@ -82,9 +83,9 @@ def label(value) -> str:
 
 HEADING_STYLES = [
     (re.compile(r"^[一二三四五六七八九十百]+、"), "GwH1"),
-    (re.compile(r"^[((][一二三四五六七八九十百]+[))]"), "GwH2"),
+    (re.compile(r"^[(（][一二三四五六七八九十百]+[)）]"), "GwH2"),
     (re.compile(r"^\d+[.．、]"), "GwH3"),
-    (re.compile(r"^[((]\d+[))]"), "GwH4"),
+    (re.compile(r"^[(（]\d+[)）]"), "GwH4"),
 ]
 
 
@@ -116,8 +117,22 @@ def line_breaks(text: str) -> RichText:
     return RichText(text)
 
 
+@pass_context
+def printed(context, value):
+    """Every {{ value }} a template prints: half-width marks beside Chinese printed full-width.
+
+    As Jinja's finalize it covers every field of every template, a clerk's own included, with no
+    filter to forget; contexts switch it off with fullwidth_punctuation=False (the project
+    setting). Markup and rich text pass unchanged: contexts convert their text when they build them.
+    """
+    if type(value) is str and context.get("fullwidth_punctuation", True):
+        return fullwidth_punctuation(value)
+    return value
+
+
 def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
+                               finalize=printed)
     env.filters.update(
         date_cn=date_cn, month_day=month_day, compact_date=compact_date, rate=rate, salutation=salutation,
         proposer_label=proposer_label, doc_number=doc_number, box=box, label=label,

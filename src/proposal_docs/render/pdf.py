@@ -1,9 +1,11 @@
 """PDF copies of the documents through LibreOffice headless (`build --pdf`).
 
 Only documents whose .docx changed are converted (their hashes are remembered in
-build/pdf/.sources.json). Each worker gets a private LibreOffice profile, since two soffice
-processes sharing one profile block each other, and every batch has a timeout. PDFs land in
-build/pdf/ with the documents' folder layout; LibreOffice names them after the .docx.
+build/pdf/.sources.json, with the font mapping they were printed with). Each worker gets a
+private LibreOffice profile, since two soffice processes sharing one profile block each other, and
+every batch has a timeout. PDFs land in build/pdf/ with the documents' folder layout; LibreOffice
+names them after the .docx. LibreOffice runs with a fontconfig file that prints every official font
+that is not installed in the closest installed Simplified-Chinese face (render/fonts.py).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..files import atomic_write
+from .fonts import FontPlan, office_environment, plan_fonts
 
 PDF_DIR = "pdf"
 STATE = ".sources.json"
-INSTALL_HINT = ("未找到 LibreOffice,无法生成 PDF。安装方法:Debian/Ubuntu 运行 "
-                "`sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk`;Windows 或 macOS 从 "
-                "libreoffice.org 下载安装,并确认 soffice 在 PATH 中。公文字体(方正小标宋简体、仿宋_GB2312、"
-                "楷体_GB2312、黑体)安装后 PDF 才与 Word 中一致。")
+INSTALL_HINT = ("未找到 LibreOffice，无法生成 PDF。安装方法：Debian/Ubuntu 运行 "
+                "`sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gkai00mp`；Windows 或 macOS 从 "
+                "libreoffice.org 下载安装，并确认 soffice 在 PATH 中。公文字体（方正小标宋简体、仿宋_GB2312、"
+                "楷体_GB2312、黑体、宋体）安装后 PDF 才与 Word 中一致；运行 `proposal-docs fonts` 查看缺少哪些字体。")
 TIMEOUT_SECONDS = 300
 
 
@@ -36,7 +39,7 @@ def find_office() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _convert_batch(office: str, build_dir: Path, folder: str, documents: list[str]) -> list[str]:
+def _convert_batch(office: str, env: dict[str, str], build_dir: Path, folder: str, documents: list[str]) -> list[str]:
     target = build_dir / PDF_DIR / folder
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".tmp-pdf-", dir=target) as out, \
@@ -44,9 +47,9 @@ def _convert_batch(office: str, build_dir: Path, folder: str, documents: list[st
         command = [office, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={Path(profile).as_uri()}",
                    "--convert-to", "pdf", "--outdir", out, *[str(build_dir / d) for d in documents]]
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, env=env)
         except subprocess.TimeoutExpired as exc:
-            raise PdfProblem(f"LibreOffice 转换 {folder} 超过 {TIMEOUT_SECONDS} 秒,已停止") from exc
+            raise PdfProblem(f"LibreOffice 转换 {folder} 超过 {TIMEOUT_SECONDS} 秒，已停止") from exc
         done = []
         for document in documents:
             produced = Path(out) / (Path(document).stem + ".pdf")
@@ -72,16 +75,19 @@ def convert_to_pdf(build_dir: Path, documents: dict[str, str], jobs: int) -> lis
     def pdf_of(doc: str) -> Path:
         return root / Path(doc).with_suffix(".pdf")
 
-    todo = [d for d, digest in sorted(documents.items()) if state.get(d) != digest or not pdf_of(d).is_file()]
+    fonts: FontPlan = plan_fonts()
+    printed = {d: f"{digest}:{fonts.fingerprint()}" for d, digest in documents.items()}  # new fonts, new PDFs
+    todo = [d for d in sorted(documents) if state.get(d) != printed[d] or not pdf_of(d).is_file()]
     batches: dict[str, list[str]] = defaultdict(list)
     for document in todo:
         batches[Path(document).parent.as_posix()].append(document)
     converted: list[str] = []
     try:
-        with ThreadPoolExecutor(max(1, jobs)) as pool:
-            for done in pool.map(lambda item: _convert_batch(office, build_dir, *item), batches.items()):
+        with tempfile.TemporaryDirectory(prefix="proposal-docs-fonts-") as work, ThreadPoolExecutor(max(1, jobs)) as pool:
+            env = office_environment(fonts, Path(work))
+            for done in pool.map(lambda item: _convert_batch(office, env, build_dir, *item), batches.items()):
                 converted += done
-                state.update({d: documents[d] for d in done})
+                state.update({d: printed[d] for d in done})
     finally:
         for stale in [d for d in state if d not in documents]:
             pdf_of(stale).unlink(missing_ok=True)

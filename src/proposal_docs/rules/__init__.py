@@ -13,9 +13,14 @@ from ..model.repository import ParsedFiles, Repository, read_repository
 from .consistency import case_rules, repository_rules
 
 
-def load_repository(root: Path, cache: ParsedFiles | None = None) -> Repository:
-    """Every file under root read, validated and checked; findings sorted by file and line."""
-    repo = read_repository(root, cache)
+def load_repository(root: Path, cache: ParsedFiles | None = None,
+                    unread: dict[int, list[tuple[str, str]]] | None = None) -> Repository:
+    """Every file under root read, validated and checked; findings sorted by file and line.
+
+    unread: years `build` leaves unread (model.repository.Repository.unread); their document
+    numbers still take part in the check for duplicates.
+    """
+    repo = read_repository(root, cache, unread)
     findings = list(repo.findings)
     for year in repo.years.values():
         for item in year.cases:

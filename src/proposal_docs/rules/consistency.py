@@ -83,9 +83,20 @@ def repository_rules(repo: Repository) -> Iterator[Finding]:
     for item in repo.all_cases():
         if item.case.reply and item.case.reply.doc_number:
             by_doc[item.case.reply.doc_number.strip()].append(item)
+    unread: dict[str, list[str]] = defaultdict(list)  # the same numbers in the years build left unread
+    for numbers in repo.unread.values():
+        for number, rel in numbers:
+            unread[number].append(rel)
     for number, items in by_doc.items():
-        if len(items) > 1:
-            others = "、".join(i.source.path for i in items)
+        if len(items) + len(unread.get(number, ())) > 1:
+            others = "、".join(sorted([i.source.path for i in items] + unread.get(number, [])))
             for item in items:
                 yield item.source.finding(("reply", "doc_number"), f"文号“{number}”重复:{others}",
                                           code="duplicate-doc-number")
+
+
+def doc_numbers(year: Year) -> list[tuple[str, str]]:
+    """(document number, case file) of every numbered reply of the year: what a build records of a
+    year so that the next one may leave it unread and still find a number used twice."""
+    return [(item.case.reply.doc_number.strip(), item.rel) for item in year.cases
+            if item.case.reply and item.case.reply.doc_number]

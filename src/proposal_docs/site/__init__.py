@@ -14,12 +14,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..rules.deadlines import STATE_LABELS, WorkdayCalendar, deadlines_of, state_of
 from ..files import atomic_write
 from ..model.models import LABELS, Body, Case, Satisfaction
 from ..engine.plan import BODY_TITLE, KIND_WORD, TEMPLATES, Output
 from ..render.filters import date_cn, label, rate
+from ..render.typography import fullwidth_punctuation
 from ..model.repository import CaseFile, Repository
 from ..rules.statistics import year_statistics
 from .charts import bar_chart
@@ -28,9 +30,14 @@ from .previews import previews
 SITE_DIR = "site"
 
 
-def _environment() -> Environment:
+def _environment(fullwidth: bool = True) -> Environment:
+    """fullwidth: the project's typography setting; the pages print case text as the documents do."""
+
+    def printed(value):
+        return fullwidth_punctuation(value) if fullwidth and type(value) is str else value
+
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                      undefined=StrictUndefined)
+                      undefined=StrictUndefined, finalize=printed)
     env.filters.update(label=label, rate=rate, date_cn=date_cn)
     return env
 
@@ -59,19 +66,19 @@ def _timeline(case: Case, due: dt.date) -> list[dict]:
     events = [{"date": case.assigned, "text": "交办"}]
     for c in case.communications:
         who = f"与{c.with_}" if c.with_ else ""
-        events.append({"date": c.date, "text": f"{who}沟通({LABELS[c.mode.value]}){c.note}"})
+        events.append({"date": c.date, "text": f"{who}沟通（{LABELS[c.mode.value]}）{c.note}"})
     for o in case.co_opinions:
-        events.append({"date": o.date, "text": f"收到{o.unit}会办意见:{o.summary}"})
+        events.append({"date": o.date, "text": f"收到{o.unit}会办意见：{o.summary}"})
     if case.extension:
-        events.append({"date": case.extension.due, "text": f"延期后的期限({case.extension.reason})"})
+        events.append({"date": case.extension.due, "text": f"延期后的期限（{case.extension.reason}）"})
     if case.reply:
         number = case.reply.doc_number or "未编文号"
-        category = f",{case.reply.category}类" if case.reply.category else ""
-        events.append({"date": case.reply.date, "text": f"答复({number}{category})"})
+        category = f"，{case.reply.category}类" if case.reply.category else ""
+        events.append({"date": case.reply.date, "text": f"答复（{number}{category}）"})
     else:
         events.append({"date": due, "text": "办理期限"})
     if case.feedback:
-        events.append({"date": case.feedback.date, "text": f"收回征询意见表:办理态度{LABELS[case.feedback.attitude.value]},"
+        events.append({"date": case.feedback.date, "text": f"收回征询意见表：办理态度{LABELS[case.feedback.attitude.value]}，"
                                                           f"办理结果{LABELS[case.feedback.result.value]}"})
     return sorted(events, key=lambda e: e["date"])
 
@@ -88,14 +95,14 @@ def _statistics_blocks(repo: Repository, year) -> list[dict]:
             {"title": "办理结果满意度", "svg": bar_chart([(LABELS[s.value], stats.result[s.value]) for s in Satisfaction],
                                                     "#b7791f")},
         ]
-        blocks.append({"title": f"{BODY_TITLE[body]}({KIND_WORD[body]})", "stats": stats, "charts": charts})
+        blocks.append({"title": f"{BODY_TITLE[body]}（{KIND_WORD[body]}）", "stats": stats, "charts": charts})
     return blocks
 
 
 def build_site(repo: Repository, build_dir: Path, outputs: list[Output], hashes: dict[str, str], today: dt.date,
                jobs: int = 1) -> list[str]:
     """Write build/site/; returns the site files that changed (build-relative paths)."""
-    env = _environment()
+    env = _environment(repo.project.typography.fullwidth_punctuation)
     calendar = WorkdayCalendar()
     site = build_dir / SITE_DIR
     documents_of: dict[str, list[Output]] = {}
@@ -120,12 +127,13 @@ def build_site(repo: Repository, build_dir: Path, outputs: list[Output], hashes:
             proposers = "、".join(case.proposer_names)
             rows.append(CaseRow(case, slug(item), KIND_WORD[case.body], proposers, state, STATE_LABELS[state],
                                 date_cn(d.due)))
-            docs = [{"name": o.path.split("/", 1)[1], "href": href("../../..", o.path), "preview": preview.get(o.path, "")}
+            # file names are shown as they are on disk: Markup passes the punctuation unconverted
+            docs = [{"name": Markup.escape(o.path.split("/", 1)[1]), "href": href("../../..", o.path), "preview": preview.get(o.path, "")}
                     for o in documents_of.get(item.rel, [])]
             pages[f"{number}/cases/{slug(item)}.html"] = env.get_template("case.html").render(
                 common, up="../../", title=case.title, year=number, case=case, kind_word=KIND_WORD[case.body],
                 session=year.file.sessions[case.session], proposers=proposers, state=state,
-                state_label=STATE_LABELS[state], due=date_cn(d.due), source=item.rel,
+                state_label=STATE_LABELS[state], due=date_cn(d.due), source=Markup.escape(item.rel),
                 timeline=[{"date": date_cn(e["date"]), "text": e["text"]} for e in _timeline(case, d.due)],
                 documents=docs)
         pages[f"{number}/index.html"] = env.get_template("year.html").render(
