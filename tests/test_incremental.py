@@ -16,7 +16,8 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import edit, run
-from proposal_docs.cli import Options, run_build_command
+from proposal_docs.cli.build import run_build_command
+from proposal_docs.cli.options import Options
 from proposal_docs.commands.build import Warm
 
 

@@ -8,7 +8,7 @@ from docx import Document
 from conftest import run
 from proposal_docs.engine.plan import plan
 from proposal_docs.render.contexts import CONTEXT_NAMES, context_for
-from proposal_docs.rules import load_repository
+from proposal_docs.rules.checking import load_repository
 
 
 def retype(template, old: str, new: str) -> None:

@@ -40,6 +40,16 @@ def test_an_up_to_date_build_is_answered_without_the_heavy_libraries(example):
     assert launch(example, "-q", "build", "--no-site").stdout == ""
 
 
+def test_an_up_to_date_build_with_its_site_is_answered_without_the_heavy_libraries(example):
+    """The default `build` (site included) too: telling today's date must not load the models."""
+    env = {"PROPOSAL_DOCS_TODAY": "2024-12-30"}
+    assert launch(example, "build", env=env).returncode == 0
+    again = launch(example, "build", env=env)
+    assert "输入均未改动" in again.stdout
+    assert not imported(again.stderr) & set(HEAVY_MODULES)
+    assert "pathlib" not in imported(again.stderr)
+
+
 def test_the_site_day_is_part_of_being_up_to_date(example):
     env = {"PROPOSAL_DOCS_TODAY": "2024-12-30"}
     assert launch(example, "build", env=env).returncode == 0

@@ -8,140 +8,31 @@ commands, so that `build` with nothing to do answers before pydantic, YAML or do
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import __version__
+from ..model.layout import BUILD_DIR, SetupError
 from . import zh
-from ..model.layout import BUILD_DIR, PROJECT_FILE, SetupError, find_root
+from .options import CONTEXT, TODAY_HELP, DateType, Group, Options, guarded, resolve_today
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
 
 zh.install()
 
-CONTEXT = {"help_option_names": ["-h", "--help"]}
-TODAY_HELP = "按哪一天检查期限(默认:环境变量 PROPOSAL_DOCS_TODAY,否则本单位时区的今天)"
-
-
-class Options:
-    """What the group's options say, shared by every command."""
-
-    def __init__(self, root: Path | None, debug: bool, verbosity: int):
-        self.root = root
-        self.debug = debug
-        self.verbosity = verbosity
-        self._console = None
-
-    @property
-    def console(self):
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(highlight=False, soft_wrap=True)
-        return self._console
-
-    def repository_root(self) -> Path:
-        if self.root is None:
-            return find_root(Path.cwd())
-        root = self.root.resolve()
-        if not (root / PROJECT_FILE).is_file():
-            raise SetupError(f"{root} 中没有 {PROJECT_FILE}")
-        return root
-
-    def say(self, text: str) -> None:
-        if self.verbosity >= 0:
-            click.echo(text)
-
-
-class DateType(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"日期应写作 YYYY-MM-DD,实际为“{value}”", param, ctx)
-
-
-def guarded(func):
-    """Turn every failure into a Chinese message and an exit code; tracebacks only with --debug."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        opts: Options | None = click.get_current_context().find_object(Options)
-        try:
-            return func(*args, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except SetupError as exc:
-            for finding in exc.findings:
-                click.echo(finding.as_text(), err=True)
-            click.echo(f"错误:{exc}", err=True)
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("已中断。", err=True)
-            sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the last resort the contract asks for
-            if opts and opts.debug:
-                raise
-            click.echo(f"内部错误:{type(exc).__name__}: {exc}\n请加 --debug 重新运行以查看详细信息,并报告给维护者。",
-                       err=True)
-            sys.exit(2)
-
-    return wrapper
-
-
-
-def resolve_today(root: Path, given: dt.date | None) -> dt.date:
-    """Today without loading pydantic: the option, the variable, else the project's timezone read
-    from proposal-docs.yaml with a plain YAML load (the full validation comes later)."""
-    import yaml
-
-    from ..rules.clock import today
-
-    try:
-        path = root / PROJECT_FILE
-        project = yaml.safe_load(path.read_text(encoding="utf-8-sig")) if path.stat().st_size < 1_000_000 else {}
-        zone = (project or {}).get("timezone") or "Asia/Shanghai"
-    except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
-        zone = "Asia/Shanghai"
-    try:
-        return today(str(zone), given)
-    except ValueError as exc:
-        raise SetupError(str(exc)) from exc
-
-
-class _ChineseHelp:
-    """Click's own help option, described in Chinese like every other option."""
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示帮助并退出"
-        return option
-
-
-class Command(_ChineseHelp, click.Command):
-    pass
-
-
-class Group(_ChineseHelp, click.Group):
-    command_class = Command
-
-
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s", help="显示版本号并退出")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="文档仓库目录(默认:向上查找 proposal-docs.yaml)")
+@click.option("--root", type=click.Path(file_okay=False), help="文档仓库目录(默认:向上查找 proposal-docs.yaml)")
 @click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈")
 @click.option("-v", "--verbose", count=True, help="输出更多信息(如逐个列出生成的文件)")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题")
 @click.pass_context
-def main(ctx: click.Context, root: Path | None, debug: bool, verbose: int, quiet: bool) -> None:
+def main(ctx: click.Context, root: str | None, debug: bool, verbose: int, quiet: bool) -> None:
     """政协委员提案、人大代表建议办理文档工具。"""
     ctx.obj = Options(root, debug, -1 if quiet else verbose)
 
@@ -174,7 +65,7 @@ def status(opts: Options, today: dt.date | None) -> None:
     """列出未办结案件的期限和剩余天数,以及未编文号的答复。"""
     from ..commands.status import status as run_status
     from .output import print_status
-    from ..rules import load_repository
+    from ..rules.checking import load_repository
 
     root = opts.repository_root()
     on = resolve_today(root, today)
@@ -194,79 +85,9 @@ def status(opts: Options, today: dt.date | None) -> None:
 @guarded
 def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None, pdf: bool = False) -> None:
     """生成全部文书到 build/ 目录(只重新生成有变化的),以及 build/site 网页。"""
+    from .build import run_build_command
+
     run_build_command(opts, jobs=jobs, force=force, site=site, today=today, pdf=pdf)
-
-
-def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: bool, today: dt.date | None,
-                      pdf: bool = False, warm=None) -> None:
-    """`build` as the command line runs it; `serve` calls it again for every change, with its warm caches."""
-    from ..engine.stamp import UP_TO_DATE, snapshot_inputs, unchanged_years, up_to_date
-
-    root = opts.repository_root()
-    if pdf:
-        from ..render.pdf import INSTALL_HINT, find_office
-
-        if find_office() is None:
-            raise SetupError(INSTALL_HINT)
-    inputs = snapshot_inputs(root)  # taken before reading: an edit during the build is seen next time
-    unchanged = None if force or pdf else up_to_date(root, inputs, site, today)
-    if unchanged is not None:  # nothing moved since the last complete build: no YAML is even parsed
-        opts.say(UP_TO_DATE.format(count=unchanged))
-        return
-    site_today = resolve_today(root, today) if site else None
-
-    from ..commands.build import Warm, build as run_build, load_for_build
-    from ..render.docx import TemplateProblem
-
-    warm = warm or Warm()
-    # without the site (which lists every case), a year none of whose files changed is not even read
-    unread = unchanged_years(root, inputs) if not (force or site) else None
-    repo = load_for_build(root, warm, unread)
-    if repo.errors:
-        from .output import print_findings  # rich's tables only when there is something to show
-
-        print_findings(opts.console, repo.errors, "text")
-        click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
-        sys.exit(1)
-    waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
-    options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting, site_today=site_today,
-                   warm=warm)
-    try:
-        if opts.verbosity >= 0 and sys.stdout.isatty() and opts.console.is_terminal:  # rich only on a terminal
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            with Progress(TextColumn("生成文书"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                          console=opts.console, transient=True) as bar:
-                task = bar.add_task("build", total=None)
-                report = run_build(repo, progress=lambda done, total: bar.update(task, completed=done, total=total),
-                                   **options)
-        else:
-            report = run_build(repo, **options)
-    except TemplateProblem as exc:
-        raise SetupError(str(exc)) from exc
-    except OSError as exc:  # a full disk, a read-only folder, a file where a folder must be
-        where = exc.filename or BUILD_DIR
-        raise SetupError(f"无法写入 {where}:{exc.strerror or exc}。已生成的文件均完好,请检查 build/ 目录的权限和磁盘空间") from exc
-    if opts.verbosity > 0:
-        for path in report.written:
-            click.echo(f"生成 build/{path}")
-        for path in report.removed:
-            click.echo(f"删除 build/{path}")
-    opts.say(report.line())
-    if pdf:
-        _make_pdfs(opts, root, options["jobs"])
-
-
-def _make_pdfs(opts: Options, root: Path, jobs: int) -> None:
-    from ..engine.manifest import read_manifest
-    from ..render.pdf import PdfProblem, convert_to_pdf
-
-    documents = {path: entry["hash"] for path, entry in read_manifest(root / BUILD_DIR).items()}  # noqa
-    try:
-        converted = convert_to_pdf(root / BUILD_DIR, documents, jobs)
-    except PdfProblem as exc:
-        raise SetupError(str(exc)) from exc
-    opts.say(f"PDF:转换 {len(converted):,} 个,未变 {len(documents) - len(converted):,} 个(build/pdf/)")
 
 
 @main.command()
@@ -304,7 +125,7 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
         number: int | None, assigned: dt.date | None) -> None:
     """新建一个案件文件(带中文注释),不会覆盖已有文件。"""
     from ..commands.new import NumberTaken, new_case
-    from ..rules import load_repository
+    from ..rules.checking import load_repository
 
     root = opts.repository_root()
     day = assigned or resolve_today(root, None)
@@ -326,7 +147,7 @@ def number(opts: Options, dry_run: bool) -> None:
     """为已答复但没有文号的案件按答复日期顺序编写下一个文号,写入案件文件。"""
     from ..commands.number import plan_numbers, write_number
     from .output import print_findings
-    from ..rules import load_repository
+    from ..rules.checking import load_repository
 
     repo = load_repository(opts.repository_root())
     if repo.errors:
@@ -344,18 +165,20 @@ def number(opts: Options, dry_run: bool) -> None:
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--session", required=True, help="这份交办清单属于哪次会议(year.yaml 中 sessions 的键)")
 @click.option("--assigned", type=DateType(), help="表中没有交办日期时使用的日期")
 @click.option("--dry-run", is_flag=True, help="只显示将要新建的案件,不写文件")
 @click.pass_obj
 @guarded
-def import_(opts: Options, file: Path, session: str, assigned: dt.date | None, dry_run: bool) -> None:
+def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dry_run: bool) -> None:
     """从交办清单(.xlsx 或 .csv)每行新建一个案件文件;已有的案件不会被改动。"""
+    from pathlib import Path
+
     from rich.table import Table
 
     from ..commands.importing import ImportProblem, import_rows
-    from ..rules import load_repository
+    from ..rules.checking import load_repository
 
     root = opts.repository_root()
     try:
@@ -398,12 +221,15 @@ def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None) -> Non
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @guarded
-def textconv(file: Path) -> None:
+def textconv(file: str) -> None:
     """输出 .docx 文书的文字(供 git diff 使用)。"""
+    from pathlib import Path
+
     from ..render.text import document_text
 
+    file = Path(file)
     try:
         text = document_text(file)
     except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for a non-docx file
@@ -430,6 +256,7 @@ def serve(opts: Options, host: str, port: int) -> None:
     """在本机提供 build/site 网页,案件或模板一改动就重新生成(Ctrl+C 停止)。"""
     from ..commands.build import Warm
     from ..commands.serve import start_server, watch
+    from .build import run_build_command
 
     root = opts.repository_root()
     warm = Warm()  # this process lives on: parsed files and prepared templates are kept between rebuilds

@@ -31,7 +31,7 @@ from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import archive_content_key
 from ..render.docx import TemplateProblem
-from ..rules import load_repository
+from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
 
 LOCK = ".lock"

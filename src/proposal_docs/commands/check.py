@@ -10,7 +10,7 @@ from ..rules.deadlines import WorkdayCalendar, deadline_findings
 from ..model.findings import Finding, sort_findings
 from ..model.layout import PROJECT_FILE
 from ..model.repository import Repository
-from ..rules import load_repository
+from ..rules.checking import load_repository
 
 
 @dataclass
