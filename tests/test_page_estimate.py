@@ -17,10 +17,11 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT, run
-from proposal_docs.engine.plan import plan
+from proposal_docs.engine.plan import LETTER_TEMPLATES, plan
 from proposal_docs.model.repository import read_repository
+from proposal_docs.render.batch import Templates
 from proposal_docs.render.contexts import FORM_PAGES, estimated_pages
-from proposal_docs.render.pages import Letter, line_count, pages
+from proposal_docs.render.pages import Paragraph, line_count, pages
 from proposal_docs.render.pdf import find_office
 
 OFFICE = find_office()
@@ -158,22 +159,46 @@ def test_quotation_marks_stay_with_their_neighbours():
     assert line_count(text) == 2
 
 
+def _letter(body: list[str]) -> list[Paragraph]:
+    """A co-opinion's paragraphs as the template lays them out, around body paragraphs."""
+    return [Paragraph("GwDocNumber"), Paragraph("GwDocNumber", ("科经提〔2024〕7号",)), Paragraph("GwSalutation"),
+            Paragraph("GwTitle", ("关于市政协十三届四次会议第1号提案的答复",)), Paragraph("GwSalutation"),
+            Paragraph("GwSalutation", ("王五委员：",)), Paragraph("GwBody", ("中" * 20,)),
+            *(Paragraph("GwBody", (text,)) for text in body),
+            Paragraph("GwClosing", ("特此函告。",)), Paragraph("GwSignature"),
+            Paragraph("GwSignature", ("潜山市科技和经济信息化局",)), Paragraph("GwDate", ("2024年5月30日",))]
+
+
 def test_signature_block_moves_whole_when_the_page_is_full():
-    body = ("中" * 54,) * 7  # 14 lines: with the 版头, title and opening, 21 of the first page's 22
-    letter = Letter(("关于市政协十三届四次会议第1号提案的答复",), "王五委员：", "中" * 20, body, "特此函告。",
-                    "潜山市科技和经济信息化局", "2024年5月30日")
-    assert pages(letter) == 2
-    shorter = Letter(letter.title_lines, letter.salutation, letter.opening, body[:2], letter.closing,
-                     letter.signature, letter.date)
-    assert pages(shorter) == 1
+    body = ["中" * 54] * 7  # 14 lines: with the 版头, title and opening, 21 of the first page's 22
+    assert pages(_letter(body)) == 2
+    assert pages(_letter(body[:2])) == 1
+    # the 版记 frame goes to the page of the paragraph it is anchored to, the closing line: with
+    # 18 lines before them, the closing line and the signature block fill the page, the 版记 is one too many
+    full = _letter([*body[:5], "中" * 20])
+    cc = Paragraph("GwCc", ("抄送：市政府督查室。",), framed=True)
+    assert pages(full) == 1 and pages([*full[:-4], cc, *full[-4:]]) == 2
+
+
+def test_line_breaks_and_the_paragraphs_own_indents_count():
+    assert pages([Paragraph("GwBody", ("中" * 26,) * 22)]) == 1  # 22 lines, no first-line indent after a break
+    assert pages([Paragraph("GwBody", ("中" * 26,) * 23)]) == 2
+    assert pages([Paragraph("GwSignature", ("中" * 15,))] * 22) == 1
+    wider = Paragraph("GwSignature", ("中" * 15,), indents=(("left", 4200),))  # 14 characters a line
+    assert pages([wider] * 11) == 1 and pages([wider] * 12) == 2
+
+
+def prepared_letters(root):
+    return Templates().get(root, LETTER_TEMPLATES)
 
 
 def test_the_example_letters_estimate_from_the_case(example):
     repo = read_repository(example)
+    letters = prepared_letters(example)
     for year in repo.years.values():
         for item in year.cases:
             if item.case.reply:
-                assert 1 <= estimated_pages(repo, item) <= 3
+                assert 1 <= estimated_pages(repo, item, year.year, letters) <= 3
 
 
 # --- with LibreOffice ------------------------------------------------------------------------------
@@ -185,6 +210,7 @@ def test_estimated_pages_agree_with_libreoffice(tmp_path):
     result = run(root, "build", "--pdf", "--no-site", "--jobs", "2")
     assert result.exit_code == 0, result.stderr
     repo = read_repository(root)
+    letters = prepared_letters(root)
     cases = {item.rel: item for year in repo.years.values() for item in year.cases}
     compared, agreeing, wrong, forms = 0, 0, [], []
     by_length: dict[int, int] = {}
@@ -196,7 +222,7 @@ def test_estimated_pages_agree_with_libreoffice(tmp_path):
             if printed != FORM_PAGES:
                 forms.append((output.path, printed))
             continue
-        estimate = estimated_pages(repo, cases[output.case_file])
+        estimate = estimated_pages(repo, cases[output.case_file], output.year, letters)
         compared += 1
         agreeing += estimate == printed
         by_length[printed] = by_length.get(printed, 0) + 1

@@ -42,6 +42,11 @@ def printed(tmp_path_factory) -> Path:
     root = generate(tmp_path_factory.mktemp("print") / "repo", 25, PROJECT_ROOT, first=200)
     for case in (PROJECT_ROOT / "cases/2024").glob("*.yaml"):
         shutil.copy(case, root / "cases/2024" / case.name)
+    # a reply dated with eight digits (2024年12月18日), the widest date the 答复时间 cell holds
+    late = (PROJECT_ROOT / "cases/2024/p089.yaml").read_text(encoding="utf-8")
+    late = late.replace("number: 89\n", "number: 189\n").replace("科经提〔2024〕6号", "科经提〔2024〕189号")
+    late = late.replace("  date: 2024-07-02\n", "  date: 2024-12-28\n").replace("  date: 2024-06-18\n", "  date: 2024-12-18\n")
+    (root / "cases/2024/p189.yaml").write_text(late, encoding="utf-8")
     result = run(root, "build", "--pdf", "--no-site")
     assert result.exit_code == 0, result.output + result.stderr
     return root
@@ -71,11 +76,22 @@ def test_every_form_prints_on_one_page_with_empty_boxes_and_whole_labels(printed
             text = pdf.pages[0].extract_text()
             lines = [line["text"].replace(" ", "") for line in lines_of(pdf.pages[0])]
         assert "☑" not in text and "☒" not in text, pdf_path.name
+        # the reply date whole on the 答复时间 line, eight digits included; a one-page form has no page number
+        assert any(re.search(r"答复时间\d{4}年\d{1,2}月\d{1,2}日$", line) for line in lines), (pdf_path.name, lines)
+        assert not any(re.fullmatch(r"—\d+—", line) for line in lines), (pdf_path.name, "page number")
         assert text.count("☐") == 2 + 6 + 3 + 3, pdf_path.name
         kind = "建议" if pdf_path.name.startswith("建议") else "提案"
         # a label or an option is whole when one printed line holds all of it
         for label in (f"{kind}号", f"{kind}人", *LABELS, *OPTIONS):
             assert any(label in line for line in lines), (pdf_path.name, label, lines)
+
+
+@needs_office
+def test_the_form_holds_a_date_of_eight_digits_on_one_line(printed):
+    pdf_path = next((printed / "build/pdf/2024/征询意见表").glob("提案第189号-*.pdf"))
+    with pdfplumber.open(pdf_path) as pdf:
+        lines = [line["text"].replace(" ", "") for line in lines_of(pdf.pages[0])]
+    assert any(line.endswith("答复时间2024年12月18日") for line in lines), lines
 
 
 @needs_office

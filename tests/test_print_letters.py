@@ -33,6 +33,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # one line of body text: 26 characters after the two-character indent
 FILLER = "我局将持续跟踪有关工作办理进展并及时向委员通报情况。"
 VARIANTS = range(0, 44)  # body lines added to a one-page reply: one, two and three pages
+REPLY_DATES = ("2024-06-18", "2024-07-02", "2024-12-18")  # 2024年6月18日, 2024年7月2日, 2024年12月18日
+DOC_NUMBER_GAP = 16 / 72 * 25.4 * 7 / 8  # 发文字号 under the first red line: 3号汉字高度的7/8, mm
 
 
 def variant_number(lines: int) -> int:
@@ -54,6 +56,9 @@ def printed(tmp_path_factory) -> Path:
         text = case.replace("number: 89\n", f"number: {number}\n").replace("科经提〔2024〕6号", f"科经提〔2024〕{number}号")
         text = re.sub(r"(  body: \|\n    .*\n)", lambda m: m.group(1) + "".join(f"    {FILLER}\n" for _ in range(lines)),
                       text)
+        # dates of seven, six and eight digits: the 落款 is centred over each
+        text = text.replace("  date: 2024-07-02\n", "  date: 2024-12-28\n")  # the member's answer, after all of them
+        text = text.replace("  date: 2024-06-18\n", f"  date: {REPLY_DATES[lines % 3]}\n")
         (root / f"cases/2024/p{number:03d}.yaml").write_text(text, encoding="utf-8")
     result = run(root, "build", "--pdf", "--no-site")
     assert result.exit_code == 0, result.output + result.stderr
@@ -118,7 +123,10 @@ def check_letterhead(pages, docx: Path) -> None:
     thickness = [r["bottom"] - r["top"] for r in rules]
     assert thickness[0] > thickness[1] and thickness[2] < thickness[3], "上粗下细 over the text, 上细下粗 under it"
     assert 3 <= upper[0]["top"] - issuer["bottom"] <= 5, "the first red line is 4 mm under the 发文机关标志"
-    assert upper[1]["bottom"] < next(line for line in lines if line["size"] == 16 and line["top"] > 40)["top"]
+    number = next(line for line in lines if line["size"] == 16 and line["top"] > 40)
+    assert abs(number["top"] - upper[1]["bottom"] - DOC_NUMBER_GAP) <= 0.15, \
+        f"发文字号 {number['top'] - upper[1]['bottom']:.2f} mm under the red line, not 7/8 of a 3号 character"
+    assert abs(number["x1"] - TEXT_RIGHT) <= 0.5, "发文字号 flush with the right edge of the text block"
     assert abs(lower[1]["bottom"] - (PAGE_HEIGHT - 20)) <= 0.5, "the second red line ends 20 mm above the bottom edge"
     for page in pages[1:]:
         assert red_rules(page) == [], "red lines on a page after the first"
@@ -154,8 +162,8 @@ def check_signature(pages, *, closing: str, org: str, date: str) -> None:
         "the end of the body, the 落款, the date and the 附注 print on one page"
     org_line, date_line, note_line = found["org"][1], found["date"][1], found["note"][1]
     assert abs(TEXT_RIGHT - date_line["x1"] - 4 * CHAR) <= 1, "成文日期 右空四字"
-    assert abs((org_line["x0"] + org_line["x1"]) / 2 - (date_line["x0"] + date_line["x1"]) / 2) <= 2, \
-        "落款 centred over the date"
+    assert abs((org_line["x0"] + org_line["x1"]) / 2 - (date_line["x0"] + date_line["x1"]) / 2) <= 0.5, \
+        f"落款 centred over the date {date_line['text']}"
     assert abs(date_line["top"] - org_line["top"] - LINE) <= 0.5 and abs(note_line["top"] - date_line["top"] - LINE) <= 0.5
     assert abs(note_line["x0"] - TEXT_LEFT - 2 * CHAR) <= 1, "附注 居左空二字"
     return page

@@ -6,7 +6,8 @@ import pytest
 from docx import Document
 
 from conftest import run
-from proposal_docs.engine.plan import plan
+from proposal_docs.engine.plan import TEMPLATES, plan
+from proposal_docs.render.batch import Templates
 from proposal_docs.render.contexts import CONTEXT_NAMES, context_for
 from proposal_docs.rules.checking import load_repository
 
@@ -44,5 +45,7 @@ def test_missing_template_is_named(example):
 def test_declared_context_names_are_what_the_builders_provide(example):
     repo = load_repository(example)
     cases = {item.rel: item for item in repo.all_cases()}
+    templates = Templates().get(repo.root, TEMPLATES)
     for output in plan(repo):
-        assert set(context_for(repo, output, cases).context) == CONTEXT_NAMES[output.template], output.template
+        context = context_for(repo, output, cases, templates).context
+        assert set(context) == CONTEXT_NAMES[output.template], output.template

@@ -56,7 +56,7 @@ def test_page_numbers_in_the_footer(template):
     assert odd.text.startswith("— ") and odd.text.endswith(" —")
     assert odd._p.find(qn("w:fldSimple")).get(qn("w:instr")) == "PAGE"
     assert section.even_page_footer.paragraphs[0].text.startswith("— ")
-    if name in ("reply", "co_opinion"):  # no page number on a letter's first page
+    if name in ("reply", "co_opinion", "feedback_form"):  # none on a letter's first page, nor on the one-page form
         assert section.different_first_page_header_footer
         assert section.first_page_footer.paragraphs[0].text == ""
 
@@ -92,3 +92,63 @@ def test_letterhead_30_mm_from_the_top_edge_with_a_170_mm_red_rule(name):
     issuer_style = doc.styles.get_by_id(box.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")), WD_STYLE_TYPE.PARAGRAPH)
     assert issuer_style.name == "发文机关标志"
     assert issuer_style.font.color.rgb == RGBColor(0xFF, 0, 0)
+
+
+def test_chinese_text_is_marked_simplified_chinese(template):
+    """w:lang eastAsia zh-CN in the document defaults and the theme (python-docx's package says en-US
+    and ja-JP): word processors pick line breaking, proofing and theme fonts by it."""
+    doc, _ = template
+    lang = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    theme = doc.settings.element.find(qn("w:themeFontLang"))
+    assert theme is None or theme.get(qn("w:eastAsia")) == "zh-CN"
+    # LibreOffice hangs no punctuation into the margin (it reads w:overflowPunct inverted): 28 a line
+    normal = doc.styles["Normal"].element.pPr
+    assert normal.find(qn("w:overflowPunct")).get(qn("w:val")) == "1"
+
+
+def _signature_blocks(docx_path: Path) -> list[list]:
+    """Each 落款 with the paragraphs before it up to the last one with text (the body's end)."""
+    from lxml import etree
+    import zipfile
+    with zipfile.ZipFile(docx_path) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    paragraphs = list(body.iter(qn("w:p")))
+    blocks = []
+    for index, p in enumerate(paragraphs):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if style is not None and style.get(qn("w:val")) == "GwSignature" and text:
+            start = index - 1
+            while not "".join(t.text or "" for t in paragraphs[start].iter(qn("w:t"))):
+                start -= 1
+            blocks.append(paragraphs[start:index + 1])
+    return blocks
+
+
+def _keeps_with_next(paragraph, doc) -> bool:
+    direct = paragraph.find(f"{qn('w:pPr')}/{qn('w:keepNext')}")
+    if direct is not None:
+        return direct.get(qn("w:val")) in (None, "1", "true", "on")
+    style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return bool(style is not None and doc.styles.get_by_id(style.get(qn("w:val")), WD_STYLE_TYPE.PARAGRAPH)
+                .paragraph_format.keep_with_next)
+
+
+def test_signature_kept_with_the_end_of_the_body_in_every_document(example):
+    """The last paragraph with text before the 落款 and the blank line between keep with next, so no
+    page holds only the 落款 and the date (the summary's last section included); 落款 and date too."""
+    from conftest import run
+    result = run(example, "build", "--no-site")
+    assert result.exit_code == 0, result.output + result.stderr
+    built = sorted((example / "build/2024").rglob("*.docx"))
+    checked = 0
+    for path in built:
+        if "征询意见表" in str(path) or "归档文件目录" in path.name:
+            continue
+        doc = Document(path)
+        blocks = _signature_blocks(path)
+        assert len(blocks) == 1, path.name
+        assert all(_keeps_with_next(p, doc) for p in blocks[0]), path.name
+        checked += 1
+    assert checked >= 10 and any("办理工作总结" in p.name for p in built)

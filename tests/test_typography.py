@@ -201,15 +201,17 @@ def test_reply_letter_prints_case_text_full_width_unless_the_project_turns_it_of
 
 
 def test_every_document_gets_its_title_lines(example):
-    from proposal_docs.engine.plan import plan
+    from proposal_docs.engine.plan import TEMPLATES, plan
     from proposal_docs.model.repository import read_repository
+    from proposal_docs.render.batch import Templates
     from proposal_docs.render.contexts import context_for
 
     repo = read_repository(example)
     cases = {item.rel: item for item in repo.all_cases()}
+    templates = Templates().get(repo.root, TEMPLATES)
     seen = set()
     for output in plan(repo):
-        context = context_for(repo, output, cases).context
+        context = context_for(repo, output, cases, templates).context
         assert "".join(context["title_lines"]) == context["title"], output.path
         assert all(text_width(line) <= 20 for line in context["title_lines"]), output.path
         seen.add(output.template)

@@ -72,11 +72,16 @@ RED = RGBColor(0xFF, 0x00, 0x00)
 # document defaults; 4号 (14 pt) likewise. Indents counted in characters use these, in twips.
 CHAR = 315
 CHAR_4 = 275
+# One digit of a 3号 date: half an em of Times New Roman (Liberation Serif) less the same spacing
+DIGIT = 155
+SIGNATURE_LEFT = int(12.5 * CHAR)  # the 落款's left indent over a date of seven digits
 TEXT_WIDTH = Mm(156)
+DOC_NUMBER_RAISE = 24  # twips
 FOOTER_HEIGHT = Mm(9.5)  # the page-number paragraph: 12 pt before + a 14 pt line = 9.2 mm
 
 # style id -> (Chinese name, east-Asian font, size, alignment, first-line indent in characters, extras)
-# extras: color; line (exact spacing off the grid); left/right/hanging (twips); outline (w:outlineLvl,
+# extras: color; line (exact spacing off the grid); left/right/hanging (twips); position (half-points
+# up, w:position); outline (w:outlineLvl,
 # for the navigation pane); keep_next / keep_lines (the signature block stays with the body's end).
 PARAGRAPH_STYLES = {
     "GwBody": ("公文正文", FANGSONG, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {}),
@@ -93,17 +98,20 @@ PARAGRAPH_STYLES = {
     "GwClosing": ("结束语", FANGSONG, 16, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, {"keep_next": True, "keep_lines": True}),
     # 落款 centred over the date (GB/T 9704 7.3.5.1): centred between this left indent and the right
     # edge, it is centred over a date of seven digits (2025年5月30日, 7.5 characters wide with the
-    # space word processors add between digits and Chinese) that ends four characters in; a date
-    # of six or eight digits moves the date's centre by a quarter character
+    # space word processors add between digits and Chinese) that ends four characters in. A date of
+    # six or eight digits is half a digit narrower or wider: the templates then give the 落款 a left
+    # indent one digit (DIGIT) larger or smaller (make_templates.signature), so it is centred over
+    # every date
     "GwSignature": ("落款", FANGSONG, 16, WD_ALIGN_PARAGRAPH.CENTER, 0,
-                    {"left": int(12.5 * CHAR), "keep_next": True}),
+                    {"left": SIGNATURE_LEFT, "keep_next": True}),
     "GwDate": ("成文日期", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right": 4 * CHAR, "keep_next": True}),
     "GwNote": ("附注", FANGSONG, 16, WD_ALIGN_PARAGRAPH.LEFT, 2, {}),
     # 版记 of 信函格式: 4号, 左右各空一字, lines after the first aligned under the text after 抄送：
     "GwCc": ("抄送", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0,
              {"left": 4 * CHAR_4, "right": CHAR_4, "hanging": 3 * CHAR_4}),
     "GwIssuer": ("发文机关标志", XIAOBIAOSONG, 26, WD_ALIGN_PARAGRAPH.CENTER, 0, {"color": RED, "line": Pt(30)}),
-    "GwDocNumber": ("发文字号", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {}),
+    "GwDocNumber": ("发文字号", FANGSONG, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0,
+                    {"line": Twips(LINE_PITCH.twips - DOC_NUMBER_RAISE), "after": Twips(DOC_NUMBER_RAISE)}),
     "GwCorner": ("答复类别", HEITI, 16, WD_ALIGN_PARAGRAPH.RIGHT, 0, {"right": CHAR, "line": Pt(20)}),
     "GwCell": ("表格文字", FANGSONG, 14, WD_ALIGN_PARAGRAPH.LEFT, 0, {"line": Pt(20)}),
     "GwCellCenter": ("表格居中", FANGSONG, 14, WD_ALIGN_PARAGRAPH.CENTER, 0, {"line": Pt(20)}),
@@ -172,12 +180,24 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
     fmt.line_spacing = LINE_PITCH
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.widow_control = False
+    # Punctuation at the end of a line: w:overflowPunct="1" is Word's own default (a 。 may overhang
+    # the margin). LibreOffice reads the flag inverted (writerfilter's DomainMapper sets
+    # ParaIsHangingPunctuation = val == 0), so with "1" it hangs nothing: with Chinese text marked
+    # zh-CN, LibreOffice would otherwise hang a line's last 。 or ， into the margin and set 29
+    # characters where render/pages.py counts 28 (a 97 % page estimate instead of 99 %)
+    overflow = OxmlElement("w:overflowPunct")
+    overflow.set(qn("w:val"), "1")
+    place(normal.element.get_or_add_pPr(), overflow)
     for style_id, (name, east_asia, size, align, indent, extra) in PARAGRAPH_STYLES.items():
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.element.set(qn("w:styleId"), style_id)
         style.base_style = normal
         style.quick_style = True
         set_fonts(style, east_asia, size, extra.get("color"))
+        if "position" in extra:  # raised (+) or lowered (-), half-points
+            position = OxmlElement("w:position")
+            position.set(qn("w:val"), str(extra["position"]))
+            place(style.element.get_or_add_rPr(), position)
         pf = style.paragraph_format
         pf.alignment = align
         if "line" in extra:  # its own exact spacing, not snapped to the 22-line grid
@@ -188,6 +208,8 @@ def new_document(*, landscape: bool = False, letter: bool = False) -> Document:
             place(style.element.get_or_add_pPr(), snap)
         if "before" in extra:
             pf.space_before = extra["before"]
+        if "after" in extra:
+            pf.space_after = extra["after"]
         if extra.get("keep_next"):
             pf.keep_with_next = True
         if extra.get("keep_lines"):
@@ -227,6 +249,18 @@ def set_document_defaults(doc: Document) -> None:
     spacing.set(qn("w:val"), "-5")  # twentieths of a point: 28 × 15.75 pt fit the 156 mm line
     place(rpr, spacing)
     _rfonts(rpr, FANGSONG, LATIN)
+    # East-Asian text is Simplified Chinese (zh-CN): word processors choose line breaking, proofing and,
+    # where a theme font is used, the face by it (python-docx's package says en-US and ja-JP)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = place(rpr, OxmlElement("w:lang"))
+    lang.set(qn("w:val"), "en-US")  # Latin words and digits
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:bidi"), "ar-SA")
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), "en-US")
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def set_column_widths(table, widths) -> None:

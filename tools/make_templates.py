@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from gongwen import (RULE_LENGTH, TEXT_WIDTH, THICK, THIN, GAP, anchored_shape, border, double_rule, frame,  # noqa: E402
                      new_document, set_column_widths, text_paragraph_xml)
 from gongwen import cell_margins, row_flags  # noqa: E402  (the form and the archive index)
-from docx.shared import Pt  # noqa: E402
+from gongwen import DIGIT, SIGNATURE_LEFT  # noqa: E402  (the 落款 over dates of 6, 7 or 8 digits)
+from docx.shared import Pt, Twips  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 
@@ -66,6 +67,22 @@ def letter_head(doc, *, corner: bool) -> None:
     para(doc, "", "主送机关")
 
 
+def signature(doc, name: str, day: str) -> None:
+    """落款 and 成文日期: the date 右空四字, the 落款 centred over it (GB/T 9704 7.3.5.1) whatever
+    the date's width. 2024年7月2日 (six digits) and 2024年12月18日 (eight) are half a digit narrower
+    and wider than the seven-digit date the 落款 style is centred over, so the 落款 of those dates
+    takes a left indent one digit larger or smaller (only one of the three paragraphs is printed)."""
+    width = "(" + day + "|date_cn)|length"  # 9, 10 or 11 characters: six, seven or eight digits
+    for tag, shift in ((f"{{%p if {width} == 9 %}}", DIGIT), (f"{{%p elif {width} == 11 %}}", -DIGIT),
+                       ("{%p else %}", 0)):
+        para(doc, tag, "落款")
+        line = para(doc, name, "落款")
+        if shift:
+            line.paragraph_format.left_indent = Twips(SIGNATURE_LEFT + shift)
+    para(doc, "{%p endif %}", "落款")
+    para(doc, "{{ " + day + "|date_cn }}", "成文日期")
+
+
 def closing(doc, closing_line: str, *, cc: bool) -> None:
     """The end of the body, the signature block and the 版记.
 
@@ -82,8 +99,7 @@ def closing(doc, closing_line: str, *, cc: bool) -> None:
         line.paragraph_format.keep_with_next = True
     para(doc, closing_line, "结束语")
     para(doc, "", "落款")
-    para(doc, "{{ org.name }}", "落款")
-    para(doc, "{{ reply.date|date_cn }}", "成文日期")
+    signature(doc, "{{ org.name }}", "reply.date")
     para(doc, "{%p if case.handler %}", "附注")
     para(doc, "（联系人：{{ case.handler.name }}{% if case.handler.phone %}，"
               "联系电话：{{ case.handler.phone }}{% endif %}）", "附注")
@@ -128,16 +144,19 @@ def _cell(cell, text: str, style: str = "表格文字"):
 
 
 # 征询意见表 columns, 156 mm: the labels (5 characters of 四号, the widest 意见和建议) and 答复时间 with its
-# date each fit on one line; the merged value cells hold a 25-character line, so the six contact
-# modes fit on one line and no ☐ option is ever broken (☐电/话).
-FORM_COLUMNS = (Mm(28), Mm(64), Mm(24), Mm(40))
+# date each fit on one line (2024年12月18日, eight digits, is 39 mm in 四号); the merged value cells
+# hold a 25-character line, so the six contact modes fit on one line and no ☐ option is ever
+# broken (☐电/话).
+FORM_COLUMNS = (Mm(28), Mm(56), Mm(24), Mm(48))
 FORM_CELL_MARGIN = Mm(1.5)
 
 
 def feedback_form_template() -> None:
     """The form the member fills in and signs: the case's facts printed, every box empty, room to
-    write, sign and date by hand. What the member returns is recorded in `feedback`, never printed."""
-    doc = new_document()
+    write, sign and date by hand. What the member returns is recorded in `feedback`, never printed.
+    One page, sent with the letter: no page number on it (a second page, should a clerk's edits
+    make one, is numbered)."""
+    doc = new_document(letter=True)
     title(doc)
     para(doc, "", "主送机关")
     table = doc.add_table(rows=9, cols=4)
@@ -290,22 +309,39 @@ SUMMARY = [
               "并报请市分管领导牵头。如{{ stats.key_numbers|join('号、') }}号{{ body_words.member }}{{ kind_word }}，"
               "经市政府分管领导批示后，向{{ body_words.member }}提交答复意见。"),
     ("endsection", ""),
-    ("公文正文", ""),
-    ("落款", "{{ org.name }}"),
-    ("成文日期", "{{ summary_date|date_cn }}"),
+    ("signature", "summary_date"),  # a blank line, the 落款 and the date, kept with the body's last lines
 ]
 
 
 def summary_template() -> None:
     """The seed's five sections; each section's default prose yields to year.yaml summary.sections."""
     doc = new_document()
+    # a heading never ends a page: it goes over with the first lines of its section
+    for name in ("一级标题", "二级标题"):
+        doc.styles[name].paragraph_format.keep_with_next = True
     current = None
-    for style, *rest in SUMMARY:
+    for index, (style, *rest) in enumerate(SUMMARY):
         text = rest[-1]
-        if len(rest) == 2:  # a paragraph that exists only when its condition holds
+        if len(rest) == 2 and current == "innovation":
+            # the last paragraph of the last section goes over with the signature (keep with next);
+            # the one before it is that paragraph only when no later one is printed
+            later = [item[1] for item in SUMMARY[index + 1:] if len(item) == 3]
+            if later:
+                para(doc, "{%p if " + rest[0] + " and not (" + " or ".join(later) + ") %}")
+                para(doc, text, style).paragraph_format.keep_with_next = True
+                para(doc, "{%p elif " + rest[0] + " %}")
+                para(doc, text, style)
+            else:
+                para(doc, "{%p if " + rest[0] + " %}")
+                para(doc, text, style).paragraph_format.keep_with_next = True
+            para(doc, "{%p endif %}")
+        elif len(rest) == 2:  # a paragraph that exists only when its condition holds
             para(doc, "{%p if " + rest[0] + " %}")
             para(doc, text, style)
             para(doc, "{%p endif %}")
+        elif style == "signature":  # never a page with only the 落款 and the date on it
+            para(doc, "", "落款")
+            signature(doc, "{{ org.name }}", text)
         elif style == "section":
             current = text
             para(doc, "{%p if sections." + current + " %}")

@@ -180,7 +180,7 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
     from ..commands.importing import ImportProblem, import_rows
     from ..rules.checking import load_repository
 
-    root = opts.repository_root()
+    root, file = opts.repository_root(), Path(file)
     try:
         result = import_rows(load_repository(root), file, session, default_assigned=assigned, dry_run=dry_run)
     except ImportProblem as exc:

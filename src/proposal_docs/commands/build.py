@@ -23,7 +23,7 @@ from typing import Callable
 from ..engine.fingerprints import Hasher, content_print, fingerprints
 from ..engine.manifest import intact, read_manifest, record, remove_output, write_manifest
 from ..engine.parsecache import ParseCache
-from ..engine.plan import Output, plan
+from ..engine.plan import LETTER_TEMPLATES, Output, plan, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
 from ..model.layout import BUILD_DIR
@@ -95,7 +95,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
             warm.parsed.save()
         hasher = Hasher(repo)
         wanted = plan(repo)
-        for template in sorted({o.template for o in wanted}):
+        for template in sorted({name for o in wanted for name in templates_of(o)}):
             if not (repo.root / "templates" / f"{template}.docx").is_file():
                 raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
         prints = fingerprints(wanted, repo, hasher)
@@ -103,7 +103,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
                 or not intact(prefix + o.path, old, o.path)]
         if not force:
-            todo = _cut_off_unchanged_content(repo, todo, old, prints, build_dir, hasher)
+            todo = _cut_off_unchanged_content(repo, todo, old, prints, build_dir, hasher, warm.templates)
         pending = {o.path: o for o in todo}
         manifest = {o.path: old[o.path] for o in wanted if o.path not in pending}
         unread = {str(year) for year in repo.unread}
@@ -146,18 +146,20 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
 
 def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], prints: dict[str, str],
-                               build_dir: Path, hasher: Hasher) -> list[Output]:
+                               build_dir: Path, hasher: Hasher, templates: Templates) -> list[Output]:
     """Drop the outputs whose inputs changed but whose content did not ("early cutoff").
 
     An archive index lists every case of its year, so any edit changes its inputs; but a reply's
     wording rarely changes its rows, and rendering a thousand rows is the largest part of a small
-    rebuild. So archive indexes are compared by what they show (archive_content_key).
+    rebuild. So archive indexes are compared by what they show (archive_content_key), their 页数
+    counted on the letters rendered from their templates.
     """
     kept = []
     for output in todo:
         entry = old.get(output.path, {})
         if output.template == "archive_index" and entry.get("content"):
-            key = content_print(output, archive_content_key(repo, output), hasher)
+            letters = templates.get(repo.root, LETTER_TEMPLATES)
+            key = content_print(output, archive_content_key(repo, output, letters), hasher)
             if key == entry["content"] and intact(os.path.join(build_dir, output.path), old, output.path):
                 old[output.path] = {**old[output.path], "fingerprint": prints[output.path]}
                 continue

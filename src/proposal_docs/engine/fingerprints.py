@@ -8,7 +8,7 @@ from __future__ import annotations
 from .. import __version__
 from ..model.repository import Repository
 from .manifest import MANIFEST_VERSION, sha256
-from .plan import Output, inputs_of
+from .plan import Output, inputs_of, templates_of
 
 FINGERPRINT_HEADER = f"proposal-docs {__version__}\nmanifest {MANIFEST_VERSION}"
 
@@ -35,7 +35,8 @@ class Hasher:
 
 def fingerprint(output: Output, repo: Repository, hasher: Hasher, input_lines: list[str] | None = None) -> str:
     """input_lines: hasher.line of each of inputs_of(output), when the caller has them already."""
-    lines = [FINGERPRINT_HEADER, repr(output), hasher.line(f"templates/{output.template}.docx")]
+    lines = [FINGERPRINT_HEADER, repr(output)]
+    lines += (hasher.line(f"templates/{name}.docx") for name in templates_of(output))
     lines += input_lines if input_lines is not None else map(hasher.line, inputs_of(output, repo))
     return sha256("\n".join(lines).encode("utf-8"))
 

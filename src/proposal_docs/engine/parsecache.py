@@ -24,14 +24,13 @@ import hmac
 import json
 import os
 import secrets
-import sys
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..files import atomic_write
 from ..model.findings import Finding
-from ..model.loading import Source
+from ..model.loading import Source, shared
 
 FORMAT = f"proposal-docs parsed 2 {__version__}"
 
@@ -192,9 +191,9 @@ def _marks(table: dict) -> list:
 
 
 def _unmarks(rows: list) -> dict:
-    # field names interned: JSON makes a new string of every one, and there are millions at 20,000 cases
-    intern = sys.intern
-    return {tuple(intern(p) if type(p) is str else p for p in path): (line, column) for path, line, column in rows}
+    # paths and positions shared (model.loading.shared): JSON makes new objects of every one, and
+    # there are millions at 20,000 cases
+    return {shared(tuple(path)): shared((line, column)) for path, line, column in rows}
 
 
 def encode_parsed(parsed: tuple[Any, Source]) -> list:

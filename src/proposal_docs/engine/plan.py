@@ -19,6 +19,7 @@ BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}
 FOLDERS = {"reply": "答复函", "co_opinion": "会办意见", "feedback_form": "征询意见表"}
 CASE_TEMPLATES = ("reply", "co_opinion", "feedback_form")  # one document per case (or recipient)
 TEMPLATES = (*CASE_TEMPLATES, "archive_index", "summary")
+LETTER_TEMPLATES = ("reply", "co_opinion")  # the letters the archive index counts the pages of
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,14 @@ class Output:
     @property
     def is_aggregate(self) -> bool:
         return self.case_file is None
+
+
+def templates_of(output: Output) -> tuple[str, ...]:
+    """The templates an output is rendered from: its own, and for the archive index the letters,
+    whose rendered pages are its 页数 column (render/pages.py)."""
+    if output.template == "archive_index":
+        return (output.template, *LETTER_TEMPLATES)
+    return (output.template,)
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')

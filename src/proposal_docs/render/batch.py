@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..engine.plan import Output
+from ..engine.plan import Output, templates_of
 from ..model.repository import Repository
 from .contexts import context_for
 from .docx import PreparedTemplate, TemplateProblem
@@ -50,7 +50,7 @@ def _render_batch(outputs: list[Output]) -> list[tuple[str, bytes, str | None]]:
     assert repo is not None
     results = []
     for output in outputs:
-        rendered = context_for(repo, output, _worker_cases)
+        rendered = context_for(repo, output, _worker_cases, _worker_templates)
         data = _worker_templates[output.template].render(rendered.context, title=rendered.title, date=rendered.date)
         results.append((output.path, data, rendered.content_key))
     return results
@@ -63,8 +63,9 @@ def render_all(repo: Repository, outputs: list[Output], jobs: int, templates: Te
     _worker_repo = repo
     _worker_cases = {item.rel: item for item in repo.all_cases()}
     _worker_templates.clear()
-    # only the templates this build needs, prepared before forking: workers inherit them
-    _worker_templates.update(templates.get(repo.root, {o.template for o in outputs}))
+    # only the templates this build needs, prepared before forking: workers inherit them (the
+    # archive index renders the letters too, to count their pages: templates_of names them)
+    _worker_templates.update(templates.get(repo.root, {name for o in outputs for name in templates_of(o)}))
     if jobs <= 1 or len(outputs) < 8 or "fork" not in multiprocessing.get_all_start_methods():
         for output in outputs:
             yield from _render_batch([output])

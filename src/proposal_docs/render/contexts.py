@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Mapping
 
 from ..model.models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
-from ..engine.plan import BODY_TITLE, KIND_WORD, Output
+from ..engine.plan import BODY_TITLE, KIND_WORD, LETTER_TEMPLATES, Output, case_outputs
 from ..model.repository import CaseFile, Repository
 from ..rules.statistics import year_statistics
+from .docx import PreparedTemplate
 from .filters import body_paragraphs, doc_number
-from .pages import letter_for, pages as letter_pages
+from .pages import letter_pages
 from .typography import fullwidth_punctuation, title_lines
 
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+# prepared templates by name: the archive index renders the letters to count their pages
+Prepared = Mapping[str, PreparedTemplate]
 
 BODY_WORDS = {
     Body.cppcc: {"full": "政协委员提案", "short": "政协", "member": "委员", "members": "委员",
@@ -132,15 +136,13 @@ def feedback_context(repo: Repository, item: CaseFile, output: Output) -> Render
                     case.reply.date)
 
 
-def estimated_pages(repo: Repository, item: CaseFile) -> int:
+def estimated_pages(repo: Repository, item: CaseFile, year: int, templates: Prepared) -> int:
     """The pages the case's letter (答复函, or 会办意见 for a co case) prints on, without printing it:
-    render/pages.py sets it line by line as LibreOffice does (tests/test_page_estimate.py compares)."""
-    case = item.case
-    co = case.role is Role.co
-    session = next((y.file.sessions[case.session] for y in repo.years.values() if case.session in y.file.sessions),
-                   None)
-    title = typeset(repo, document_title(case, session.name if session else "", "co_opinion" if co else "reply"))
-    return letter_pages(letter_for(repo, case, title, co=co))
+    its document.xml rendered as build renders it (for reply_to: each, the first recipient's), set
+    line by line as LibreOffice does (render/pages.py; tests/test_page_estimate.py compares)."""
+    output = next(o for o in case_outputs(item, year, repo.project.reply_to) if o.template in LETTER_TEMPLATES)
+    rendered = _CASE_BUILDERS[output.template](repo, item, output)
+    return letter_pages(templates[output.template].render_flow(rendered.context))
 
 
 @dataclass(frozen=True)
@@ -159,13 +161,8 @@ class ArchiveRow:
 FORM_PAGES = 1  # the 征询意见表 is laid out for one page (tests/test_print_forms.py prints it)
 
 
-def generated_pages(repo: Repository, item: CaseFile) -> int:
-    """页数 of the case's generated letter (答复函 or 会办意见) in the archive index: the page estimate
-    of the letter as build renders it, its body with the punctuation it is printed with."""
-    return estimated_pages(repo, item)
-
-
-def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.date, str, str, str, int | None]]:
+def archive_items(repo: Repository, item: CaseFile, year: int,
+                  templates: Prepared) -> list[tuple[dt.date, str, str, str, int | None]]:
     """(date, 文号, 责任者, 题名, 页数) of everything filed for one case, generated documents first.
 
     题名 names the content (DA/T 22-2015 §7.5): a generated document's title with the 案由 in
@@ -177,7 +174,8 @@ def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.
     if case.reply:
         ending = "的会办意见" if case.role is Role.co else "的答复"
         items.append((case.reply.date, case.reply.doc_number or "", org,
-                      f"关于{session}第{case.number}号{kind}（{case.title}）{ending}", generated_pages(repo, item)))
+                      f"关于{session}第{case.number}号{kind}（{case.title}）{ending}",
+                      estimated_pages(repo, item, year, templates)))
     if case.feedback:  # the form the member filled in and sent back
         names = "、".join(case.proposer_names)
         items.append((case.feedback.date, "", names,
@@ -188,37 +186,38 @@ def archive_items(repo: Repository, item: CaseFile, year: int) -> list[tuple[dt.
     return sorted(items, key=lambda i: i[0])
 
 
-def _archive_cases(repo: Repository, output: Output) -> list[tuple[list, str]]:
+def _archive_cases(repo: Repository, output: Output, templates: Prepared) -> list[tuple[list, str]]:
     """Per case of the year and body, in session and number order: what it files, and that as text."""
     year = repo.years[output.year]
     cases = []
     for item in sorted(year.cases, key=lambda i: (i.case.session, i.case.number)):
         if item.case.body is output.body:
-            cases.append(_items_and_text(repo, item, output.year))
+            cases.append(_items_and_text(repo, item, output.year, templates))
     return cases
 
 
-def _items_and_text(repo: Repository, item: CaseFile, year: int) -> tuple[list, str]:
-    items = archive_items(repo, item, year)
+def _items_and_text(repo: Repository, item: CaseFile, year: int, templates: Prepared) -> tuple[list, str]:
+    items = archive_items(repo, item, year, templates)
     # repr, not pickle: the repr of dates, strings and numbers says exactly what they hold, while
     # a pickle also records which equal strings happen to be the same object
     return items, repr(items)
 
 
-def archive_content_key(repo: Repository, output: Output, cases: list | None = None) -> str:
-    """A hash of everything the archive index shows: equal keys, equal rows and headings."""
+def archive_content_key(repo: Repository, output: Output, templates: Prepared, cases: list | None = None) -> str:
+    """A hash of everything the archive index shows: equal keys, equal rows and headings.
+    templates: the letters', prepared (the rows' 页数 are their pages)."""
     project = repo.project
-    cases = _archive_cases(repo, output) if cases is None else cases
+    cases = _archive_cases(repo, output, templates) if cases is None else cases
     settings = (output.year, output.body.value, project.organisation.model_dump(), project.archive.model_dump(),
                 project.retention, project.typography.model_dump())
     text = "\n".join([repr(settings), *(text for _, text in cases)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def archive_context(repo: Repository, output: Output) -> Rendered:
-    year, body, project = repo.years[output.year], output.body, repo.project
+def archive_context(repo: Repository, output: Output, templates: Prepared) -> Rendered:
+    body, project = output.body, repo.project
     unit_code = project.archive.units.get(body, "")
-    cases = _archive_cases(repo, output)
+    cases = _archive_cases(repo, output, templates)
     rows = []
     entries = [entry for items, _ in cases for entry in items]
     for seq, (date, number, author, title, pages) in enumerate(entries, start=1):
@@ -229,7 +228,7 @@ def archive_context(repo: Repository, output: Output) -> Rendered:
                "unit_name": BODY_TITLE[body], "rows": rows, "org": project.organisation}
     _titled(repo, context, "归档文件目录")
     return Rendered(context, f"{output.year}年归档文件目录（{BODY_TITLE[body]}）", dt.date(output.year, 12, 31),
-                    archive_content_key(repo, output, cases))
+                    archive_content_key(repo, output, templates, cases))
 
 
 def summary_context(repo: Repository, output: Output) -> Rendered:
@@ -249,11 +248,13 @@ def summary_context(repo: Repository, output: Output) -> Rendered:
     return Rendered(context, title, date)
 
 
-def context_for(repo: Repository, output: Output, cases: dict[str, CaseFile]) -> Rendered:
+_CASE_BUILDERS = {"reply": reply_context, "co_opinion": co_opinion_context, "feedback_form": feedback_context}
+
+
+def context_for(repo: Repository, output: Output, cases: dict[str, CaseFile], templates: Prepared) -> Rendered:
+    """templates: prepared, at least those engine.plan.templates_of(output) names."""
     if output.template == "archive_index":
-        return archive_context(repo, output)
+        return archive_context(repo, output, templates)
     if output.template == "summary":
         return summary_context(repo, output)
-    item = cases[output.case_file]
-    builder = {"reply": reply_context, "co_opinion": co_opinion_context, "feedback_form": feedback_context}
-    return builder[output.template](repo, item, output)
+    return _CASE_BUILDERS[output.template](repo, cases[output.case_file], output)

@@ -10,8 +10,10 @@ so the same inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,8 @@ from jinja2 import Environment, Template, TemplateError, meta
 from .zipwriter import Member, deflate, write_zip
 
 CORE_PART = "docProps/core.xml"
+DOCUMENT_PART = "word/document.xml"
+_DRAWING = re.compile(r"<w:drawing>.*?</w:drawing>", re.S)  # drawings do not nest
 
 
 class TemplateProblem(Exception):
@@ -63,7 +67,7 @@ def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, 
                     parts.append((info.filename, None, patcher.patch_xml(text)))
                     continue
             parts.append((info.filename, data, None))
-    if not any(name == "word/document.xml" for name, _, _ in parts):
+    if not any(name == DOCUMENT_PART for name, _, _ in parts):
         raise TemplateProblem(f"模板 {label} 缺少 word/document.xml,不是 Word 文档")
     return parts
 
@@ -86,7 +90,8 @@ class PreparedTemplate:
             except OSError as exc:
                 raise TemplateProblem(f"模板 {template_label(path)} 无法读取:{exc.strerror}") from exc
         raw_parts = _patched_parts(content, template_label(path))
-        self.sources = [source for _, _, source in raw_parts if source is not None]
+        self._sources = [(name, source) for name, _, source in raw_parts if source is not None]
+        self.sources = [source for _, source in self._sources]
         self.parts = []
         for name, data, source in raw_parts:
             template = None
@@ -104,15 +109,33 @@ class PreparedTemplate:
             found |= meta.find_undeclared_variables(self.env.parse(source))
         return found
 
+    @functools.cached_property
+    def _flow(self) -> Template:
+        source = next((source for name, source in self._sources if name == DOCUMENT_PART), None)
+        if source is None:
+            raise TemplateProblem(f"模板 {template_label(self.path)} 的正文不含模板标签")
+        try:  # without its drawings, when that leaves the tags whole (a tag could open in one)
+            return self.env.from_string(_DRAWING.sub("", source))
+        except TemplateError:
+            return self.env.from_string(source)
+
+    def render_flow(self, context: dict) -> str:
+        """The document part (word/document.xml) as rendered from context, less its drawings: the
+        text flow the page estimate sets (render/pages.py). Drawings are most of a letter's XML
+        (the 版头's text boxes and red lines) and take no line of it: they float over the page."""
+        return self._render(self._flow, context)
+
+    def _render(self, template: Template, context: dict) -> str:
+        try:
+            return template.render(context)
+        except TemplateError as exc:
+            raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败:{exc}") from exc
+
     def render(self, context: dict, *, title: str, date: dt.date | None) -> bytes:
         members = []
         for part in self.parts:
             if part.template is not None:
-                try:
-                    xml = part.template.render(context)
-                except TemplateError as exc:
-                    raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败:{exc}") from exc
-                data = xml.encode("utf-8")
+                data = self._render(part.template, context).encode("utf-8")
                 _check_well_formed(data, template_label(self.path))
                 members.append(deflate(part.name, data))
             elif part.name == CORE_PART:

@@ -13,26 +13,28 @@ be required for a plain build, so the tool sets the letter the way LibreOffice d
   letter, and inside Latin text only after a space or a hyphen. No punctuation hangs into the
   margin. ``tests/test_page_estimate.py`` holds this against LibreOffice's own line breaks.
 - Pages. Every line sits on the 22-line grid (28.95 pt), title lines (2号 小标宋) included, one
-  grid line each. The first page keeps its 22 lines: the 版头 (发文机关标志, red lines)
-  is drawn over the first, blank, grid line. Body paragraphs split anywhere (no widow control).
-  The closing line (结束语), the blank line, 落款, 成文日期 and 附注 stay together on one page,
-  and the 版记 (抄送) frame takes the foot of that page's text block.
+  grid line each. The first page keeps its 22 lines: the 版头 (发文机关标志, red lines) floats in
+  text boxes over the first, blank, grid line. Paragraphs split anywhere (no widow control), but
+  paragraphs chained by "keep with next" stay together on one page: in the templates the 版记
+  (抄送) frame, which takes the foot of that page's text block, the closing line (结束语), the
+  blank line, 落款, 成文日期 and 附注.
 
-Keep the facts above in step with tools/make_templates.py: the letter's paragraphs are rebuilt
-here in ``letter_paragraphs`` (wording of the opening and closing lines included).
+The letter is read as build renders it (``letter_paragraphs`` streams its document.xml), so its
+wording is the template's, whatever a clerk made of it in Word; the layout of each paragraph
+style is in ``STYLES`` below, which tests/test_page_estimate.py holds against the templates'
+styles.xml and page setup.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Iterable
+from xml.parsers import expat
 
-from ..engine.plan import KIND_WORD
-from .filters import date_cn, paragraphs_of, proposer_label, salutation
-from .typography import fullwidth_punctuation, title_lines
-
-PAGE_LINES = 22  # GB/T 9704: 22 lines a page
+PAGE_LINES = 22  # GB/T 9704: 22 lines a page (the grid's pitch, 579 twips, into the text block's height)
 TEXT_WIDTH = 8845  # twips: A4 (11906) less the 28 mm and 26 mm margins as the templates write them
 SPACING = -5  # twips: the -0.25 pt character spacing of the templates' document defaults
 
@@ -132,95 +134,162 @@ def line_count(text: str, *, width: int = TEXT_WIDTH, first_indent: int = 640, s
 
 @dataclass(frozen=True)
 class Style:
-    size: int = 320  # twips
-    first_indent: int = 640
+    """How a paragraph style sets its lines: sizes and indents in twips."""
+
+    size: int = 320  # 3号
+    first_indent: int = 0  # negative: hanging
     left: int = 0
     right: int = 0
-    grid_lines: int = 1  # grid lines a line of this style takes
+    keep_next: bool = False  # kept on one page with the paragraph after it
+    keep_lines: bool = False  # never split
 
 
-BODY = Style()
-FLUSH = Style(first_indent=0)
-TITLE = Style(size=440, first_indent=0)
-SIGNATURE = Style(first_indent=0, left=3937)
-DATE = Style(first_indent=0, right=1260)
-CC = Style(size=280, first_indent=-825, left=1100, right=275)
-
-
-def paragraph_lines(text: str, style: Style) -> int:
-    width = TEXT_WIDTH - style.left - style.right
-    return line_count(text, width=width, first_indent=style.first_indent, size=style.size)
+BODY = Style(first_indent=640)  # two characters in
+FLUSH = Style()
+# The letter templates' paragraph styles by style id (tools/gongwen.py PARAGRAPH_STYLES); a
+# paragraph of any other style, or of none (Normal), is set like FLUSH.
+STYLES = {
+    **dict.fromkeys(("GwBody", "GwH1", "GwH2", "GwH3", "GwH4", "GwNote"), BODY),
+    "GwTitle": Style(size=440),  # each line one grid line: exact spacing of the grid's pitch
+    "GwDocNumber": FLUSH,
+    "GwSalutation": FLUSH,
+    "GwClosing": Style(first_indent=640, keep_next=True, keep_lines=True),
+    "GwSignature": Style(left=3937, keep_next=True),
+    "GwDate": Style(right=1260, keep_next=True),
+    "GwCc": Style(size=280, first_indent=-825, left=1100, right=275),
+}
 
 
 @dataclass(frozen=True)
-class Letter:
-    """A letter as the templates lay it out (see ``letter_paragraphs`` for where each part comes from)."""
+class Paragraph:
+    """A paragraph of the letter's body as rendered."""
 
-    title_lines: tuple[str, ...]
-    salutation: str
-    opening: str
-    body: tuple[str, ...]  # the body's paragraphs (headings set like body text: same size, same indent)
-    closing: str
-    signature: str
-    date: str
-    note: str = ""  # 附注 (联系人…); empty: none
-    cc: str = ""  # 版记 line; empty: none
+    style: str  # its style id; "" for none
+    lines: tuple[str, ...] = ("",)  # its text, split at explicit line breaks (w:br)
+    indents: tuple[tuple[str, int], ...] = ()  # set on the paragraph itself (w:ind): (Style field, twips)
+    keep: tuple[str, ...] = ()  # "keep_next", "keep_lines" set on the paragraph itself
+    framed: bool = False  # set off the text flow (w:framePr): the 版记, at the foot of its page
+
+    def layout(self) -> Style:
+        """Its style, with what the paragraph sets itself."""
+        style = STYLES.get(self.style, FLUSH)
+        if self.indents or self.keep:
+            style = replace(style, **dict(self.indents), **dict.fromkeys(self.keep, True))
+        return style
 
 
-def pages(letter: Letter) -> int:
-    """The pages the letter prints on."""
-    grid = 1 + 1 + 1  # the 版头's blank grid line, 发文字号, blank line
-    grid += TITLE.grid_lines * max(1, len(letter.title_lines)) + 1  # title, blank line
-    grid += paragraph_lines(letter.salutation, FLUSH)
-    grid += paragraph_lines(letter.opening, BODY)
-    grid += sum(paragraph_lines(p, BODY) for p in letter.body)
-    # what stays together on one page: 结束语, blank line, 落款, 成文日期, 附注
-    block = paragraph_lines(letter.closing, BODY) + 1 + paragraph_lines(letter.signature, SIGNATURE)
-    block += paragraph_lines(letter.date, DATE)
-    if letter.note:
-        block += paragraph_lines(letter.note, BODY)
-    foot = paragraph_lines(letter.cc, CC) if letter.cc else 0
-    page, used = 1, grid
-    while used > PAGE_LINES:  # the body runs on: full pages of 22 lines
-        page, used = page + 1, used - PAGE_LINES
-    if used + block + foot > PAGE_LINES:  # the signature block moves to the next page, whole
-        page += 1
+def paragraph_lines(paragraph: Paragraph, style: Style | None = None) -> int:
+    """The grid lines a paragraph takes: a line after a line break has no first-line indent."""
+    style = style or paragraph.layout()
+    width = TEXT_WIDTH - style.left - style.right
+    return sum(line_count(text, width=width, first_indent=style.first_indent if i == 0 else 0, size=style.size)
+               for i, text in enumerate(paragraph.lines))
+
+
+def pages(paragraphs: Iterable[Paragraph]) -> int:
+    """The pages the paragraphs print on: 22 grid lines a page, kept-together runs moved whole."""
+    runs: list[list] = []  # [lines, whole]: paragraphs chained by keep-with-next make one run
+    chained = False
+    for paragraph in paragraphs:
+        style = paragraph.layout()
+        lines = paragraph_lines(paragraph, style)
+        if chained:
+            runs[-1][0] += lines
+            runs[-1][1] = True
+        else:
+            runs.append([lines, style.keep_lines])
+        # a frame (the 版记) goes to the foot of the page of the paragraph after it, its anchor
+        chained = style.keep_next or paragraph.framed
+    page, used = 1, 0
+    for lines, whole in runs:
+        if whole and used and used + lines > PAGE_LINES:  # to the next page, whole
+            page, used = page + 1, 0
+        used += lines
+        while used > PAGE_LINES:  # runs on: full pages of 22 lines
+            page, used = page + 1, used - PAGE_LINES
     return page
 
 
-# --- the letters as the templates lay them out --------------------------------------------------
+# --- the letter as build renders it ----------------------------------------------------------------
 
-# The words the letter templates (tools/make_templates.py) put around the case's own text.
-REPLY_OPENING = "您提出的《{title}》（第{number}号）{kind}收悉。我局高度重视，{together}认真研究办理，现答复如下："
-REPLY_CLOSING = "感谢您对我市科技和经济工作的关心和支持，欢迎继续提出宝贵意见。"
-CO_OPENING = "{proposers}提出的《{title}》（第{number}号）{kind}收悉。经研究，现将我局会办意见函告如下："
-CO_CLOSING = "特此函告。"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main "
+_P, _T, _BR, _BOX, _STYLE, _IND, _FRAME, _VAL = (
+    _W + name for name in ("p", "t", "br", "txbxContent", "pStyle", "ind", "framePr", "val"))
+_KEEPS = {_W + "keepNext": "keep_next", _W + "keepLines": "keep_lines"}
+_INDENTS = {_W + name: field for name, field in (("left", "left"), ("start", "left"), ("right", "right"),
+                                                  ("end", "right"), ("firstLine", "first_indent"))}
+_OFF = {"0", "false", "off"}
 
 
-def letter_for(repo, case, title: str, *, co: bool) -> Letter:
-    """The 答复函 (co: the 会办意见) of a replied case, as build renders it; title as printed."""
+def _indents(attrs: dict) -> tuple[tuple[str, int], ...]:
+    """A w:ind's indents in twips as Style fields; a hanging indent is a negative first-line one."""
+    found = {}
+    for name, value in attrs.items():
+        field, sign = (_INDENTS.get(name), 1) if name != _W + "hanging" else ("first_indent", -1)
+        if field and value.lstrip("-").isdigit():  # twips; other units are left to the style
+            found[field] = sign * int(value)
+    return tuple(found.items())
 
-    def printed(text: str) -> str:
-        return fullwidth_punctuation(text) if repo.project.typography.fullwidth_punctuation else text
 
-    reply, kind = case.reply, KIND_WORD[case.body]
-    if co:
-        addressee = case.lead_unit or ""
-        opening = CO_OPENING.format(proposers=printed(proposer_label(case)), title=printed(case.title),
-                                    number=case.number, kind=kind)
-        closing, cc = CO_CLOSING, ""
-    else:
-        addressee = salutation(case)
-        together = f"会同{'、'.join(case.co_units)}" if case.co_units else ""
-        opening = REPLY_OPENING.format(title=printed(case.title), number=case.number, kind=kind,
-                                       together=printed(together))
-        closing = REPLY_CLOSING
-        units = list(dict.fromkeys(repo.project.cc_for(case.body) + list(case.co_units) + list(reply.cc)))
-        cc = "抄送：" + "，".join(printed(u) for u in units) + "。"
-    note = ""
-    if case.handler:
-        phone = f"，联系电话：{printed(case.handler.phone)}" if case.handler.phone else ""
-        note = f"（联系人：{printed(case.handler.name)}{phone}）"
-    return Letter(title_lines=tuple(title_lines(title)), salutation=printed(addressee) + "：", opening=opening,
-                  body=tuple(paragraphs_of(printed(reply.body))), closing=closing,
-                  signature=printed(repo.project.organisation.name), date=date_cn(reply.date), note=note, cc=cc)
+def letter_paragraphs(xml: bytes) -> list[Paragraph]:
+    """The body's paragraphs of a rendered document.xml, streamed (expat keeps no tree). Those in
+    text boxes (the 版头's 发文机关标志 and 答复类别, anchored to the page) float off the text flow
+    and are skipped."""
+    found: list[Paragraph] = []
+    boxes = 0  # how deep inside text boxes
+    in_text = False
+    style, lines, indents, keep, framed = "", [""], (), (), False
+
+    def start(name: str, attrs: dict) -> None:
+        nonlocal boxes, in_text, style, lines, indents, keep, framed
+        if name == _BOX:
+            boxes += 1
+        elif boxes:
+            return
+        elif name == _T:
+            in_text = True
+        elif name == _P:
+            style, lines, indents, keep, framed = "", [""], (), (), False
+        elif name == _BR:
+            lines.append("")
+        elif name == _STYLE:
+            style = attrs.get(_VAL, "")
+        elif name == _IND:
+            indents = _indents(attrs)
+        elif name in _KEEPS and attrs.get(_VAL, "1") not in _OFF:
+            keep += (_KEEPS[name],)
+        elif name == _FRAME:
+            framed = True
+
+    def end(name: str) -> None:
+        nonlocal boxes, in_text
+        if name == _T:
+            in_text = False
+        elif name == _BOX:
+            boxes -= 1
+        elif name == _P and not boxes:
+            found.append(Paragraph(style, tuple(lines), indents, keep, framed))
+
+    def text(data: str) -> None:
+        if in_text and not boxes:
+            lines[-1] += data
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.Parse(xml, True)
+    return found
+
+
+_known: dict[bytes, int] = {}  # pages by digest of the letter: the cutoff and the archive index count once
+
+
+def letter_pages(xml: str) -> int:
+    """The pages a letter (its rendered document.xml) prints on."""
+    data = xml.encode("utf-8")
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    if digest not in _known:
+        if len(_known) >= 100_000:
+            _known.clear()
+        _known[digest] = pages(letter_paragraphs(data))
+    return _known[digest]
