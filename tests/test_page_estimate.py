@@ -16,7 +16,7 @@ import shutil
 import pytest
 import yaml
 
-from conftest import PROJECT_ROOT, run
+from conftest import PROJECT_ROOT, edit, run
 from proposal_docs.engine.plan import LETTER_TEMPLATES, plan
 from proposal_docs.model.repository import read_repository
 from proposal_docs.render.batch import Templates
@@ -235,3 +235,23 @@ def test_estimated_pages_agree_with_libreoffice(tmp_path):
     assert compared >= 200 and {1, 2, 3, 4} <= set(by_length), report
     assert share >= 0.98, report
     assert not forms, f"征询意见表 not on {FORM_PAGES} page: {forms}"
+
+
+def test_an_edit_counts_the_pages_of_its_own_letter_only(example, monkeypatch):
+    """Each letter's pages are recorded when it is rendered; rewording one reply re-renders that
+    letter and the archive index, and counts no other case's letter again."""
+    import json
+
+    from proposal_docs.render import contexts
+
+    assert run(example, "build", "--no-site", "-j", "1").exit_code == 0
+    manifest = json.loads((example / "build" / ".manifest.json").read_text("utf-8"))["outputs"]
+    letters = {path: entry for path, entry in manifest.items() if "/答复函/" in path or "/会办意见/" in path}
+    assert letters and all(entry["pages"] >= 1 for entry in letters.values())
+    counted = []
+    real = contexts.estimated_pages
+    monkeypatch.setattr(contexts, "estimated_pages", lambda *args: counted.append(args[1].rel) or real(*args))
+    edit(example / "cases/2024/p041.yaml", "年内完成诊断企业30家以上", "年内完成诊断企业40家以上")
+    result = run(example, "-v", "build", "--no-site", "-j", "1")
+    assert result.exit_code == 0 and "会办意见/提案第041号" in result.output
+    assert counted == []

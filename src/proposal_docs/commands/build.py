@@ -23,13 +23,13 @@ from typing import Callable
 from ..engine.fingerprints import Hasher, content_print, fingerprints
 from ..engine.manifest import intact, read_manifest, record, remove_output, write_manifest
 from ..engine.parsecache import ParseCache
-from ..engine.plan import LETTER_TEMPLATES, Output, plan, templates_of
+from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, plan, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
 from ..model.layout import BUILD_DIR
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
-from ..render.contexts import archive_content_key
+from ..render.contexts import LetterPages, archive_content_key
 from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
@@ -102,29 +102,44 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
                 or not intact(prefix + o.path, old, o.path)]
-        if not force:
-            todo = _cut_off_unchanged_content(repo, todo, old, prints, build_dir, hasher, warm.templates)
-        pending = {o.path: o for o in todo}
-        manifest = {o.path: old[o.path] for o in wanted if o.path not in pending}
+        todo_paths = {o.path for o in todo}
+        manifest = {o.path: old[o.path] for o in wanted if o.path not in todo_paths}
         unread = {str(year) for year in repo.unread}
         kept = {path for path in old if path.split("/", 1)[0] in unread}  # the documents of the years left unread
         manifest.update((path, old[path]) for path in kept)
-        report.unchanged = len(manifest)
-        done = 0
+        # Two rounds: each case's documents first, then the year's archive index and summary — the
+        # index's 页数 column is the letters' printed pages, counted as they are rendered.
+        cases_todo = [o for o in todo if o.case_file is not None]
+        years_todo = [o for o in todo if o.case_file is None]
+        done, total = 0, len(todo)
 
         def advance(count: int) -> None:
             nonlocal done
             done += count
             if progress:
-                progress(done, len(todo))
+                progress(done, total)
+
+        def write(outputs: list[Output], pages: dict[str, int] | None = None) -> None:
+            pending = {o.path: o for o in outputs}
+            for result in render_all(repo, outputs, jobs, warm.templates, advance, pages):
+                atomic_write(build_dir / result.path, result.data)
+                manifest[result.path] = record(build_dir / result.path, prints[result.path], result.data)
+                if result.content_key:
+                    manifest[result.path]["content"] = content_print(pending[result.path], result.content_key, hasher)
+                if result.pages is not None:
+                    manifest[result.path]["pages"] = result.pages
+                report.written.append(result.path)
 
         try:
-            for path, data, content_key in render_all(repo, todo, jobs, warm.templates, advance):
-                atomic_write(build_dir / path, data)
-                manifest[path] = record(build_dir / path, prints[path], data)
-                if content_key:
-                    manifest[path]["content"] = content_print(pending[path], content_key, hasher)
-                report.written.append(path)
+            write(cases_todo)
+            pages = letter_pages_known(repo, manifest)
+            if not force:
+                years_todo = _cut_off_unchanged_content(repo, years_todo, old, manifest, prints, build_dir, hasher,
+                                                        LetterPages(warm.templates.get(repo.root, LETTER_TEMPLATES),
+                                                                    pages))
+                total = len(cases_todo) + len(years_todo)
+            write(years_todo, pages)
+            report.unchanged = len(manifest) - len(report.written)
             if site_today is not None:
                 from ..site import build_site  # pandoc and the site templates only when asked
 
@@ -145,8 +160,22 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     return report
 
 
-def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], prints: dict[str, str],
-                               build_dir: Path, hasher: Hasher, templates: Templates) -> list[Output]:
+def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str, int]:
+    """Each case's letter's pages as recorded when it was rendered (this build or an earlier one
+    with the same fingerprint), by case file."""
+    known = {}
+    for year in repo.years.values():
+        for item in year.cases:
+            letter = counted_letter(item, year.year, repo.project.reply_to)
+            pages = manifest.get(letter.path, {}).get("pages") if letter else None
+            if isinstance(pages, int) and pages > 0:
+                known[item.rel] = pages
+    return known
+
+
+def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], manifest: dict[str, dict],
+                               prints: dict[str, str], build_dir: Path, hasher: Hasher,
+                               letters: LetterPages) -> list[Output]:
     """Drop the outputs whose inputs changed but whose content did not ("early cutoff").
 
     An archive index lists every case of its year, so any edit changes its inputs; but a reply's
@@ -158,10 +187,9 @@ def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[s
     for output in todo:
         entry = old.get(output.path, {})
         if output.template == "archive_index" and entry.get("content"):
-            letters = templates.get(repo.root, LETTER_TEMPLATES)
             key = content_print(output, archive_content_key(repo, output, letters), hasher)
             if key == entry["content"] and intact(os.path.join(build_dir, output.path), old, output.path):
-                old[output.path] = {**old[output.path], "fingerprint": prints[output.path]}
+                manifest[output.path] = {**old[output.path], "fingerprint": prints[output.path]}
                 continue
         kept.append(output)
     return kept

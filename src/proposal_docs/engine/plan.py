@@ -86,6 +86,11 @@ def case_outputs(item: CaseFile, y: int, reply_to: str) -> list[Output]:
     return outputs + [Output(f"{y}/{FOLDERS['feedback_form']}/{stem}.docx", "feedback_form", y, item.rel)]
 
 
+def counted_letter(item: CaseFile, y: int, reply_to: str) -> Output | None:
+    """The letter whose pages the archive index records for a case (for reply_to: each, the first)."""
+    return next((o for o in case_outputs(item, y, reply_to) if o.template in LETTER_TEMPLATES), None)
+
+
 def inputs_of(output: Output, repo: Repository) -> list[str]:
     """Repository-relative files whose content the output depends on (besides its template)."""
     files = [PROJECT_FILE, f"cases/{output.year}/year.yaml"]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import deque
+from dataclasses import dataclass
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..engine.plan import Output, templates_of
+from ..engine.plan import LETTER_TEMPLATES, Output, templates_of
 from ..model.repository import Repository
 from .contexts import context_for
 from .docx import PreparedTemplate, TemplateProblem
+from .pages import letter_pages
 from .filters import make_environment
 
 
@@ -43,25 +45,39 @@ class Templates:
 _worker_repo: Repository | None = None
 _worker_cases: dict = {}
 _worker_templates: dict[str, PreparedTemplate] = {}
+_worker_pages: dict[str, int] = {}
 
 
-def _render_batch(outputs: list[Output]) -> list[tuple[str, bytes, str | None]]:
+@dataclass(frozen=True)
+class Result:
+    path: str
+    data: bytes
+    content_key: str | None  # what the document shows, when its context can name it (archive index)
+    pages: int | None  # a letter's printed pages (render/pages.py), for the archive index's 页数
+
+
+def _render_batch(outputs: list[Output]) -> list[Result]:
     repo = _worker_repo
     assert repo is not None
     results = []
     for output in outputs:
-        rendered = context_for(repo, output, _worker_cases, _worker_templates)
-        data = _worker_templates[output.template].render(rendered.context, title=rendered.title, date=rendered.date)
-        results.append((output.path, data, rendered.content_key))
+        template = _worker_templates[output.template]
+        rendered = context_for(repo, output, _worker_cases, _worker_templates, _worker_pages)
+        data = template.render(rendered.context, title=rendered.title, date=rendered.date)
+        pages = letter_pages(template.render_flow(rendered.context)) if output.template in LETTER_TEMPLATES else None
+        results.append(Result(output.path, data, rendered.content_key, pages))
     return results
 
 
 def render_all(repo: Repository, outputs: list[Output], jobs: int, templates: Templates,
-               progress: Callable[[int], None]) -> Iterator[tuple[str, bytes, str | None]]:
-    """Yield (path, bytes, content key) for each output; with jobs > 1, forked workers share the loaded repo."""
-    global _worker_repo, _worker_cases
+               progress: Callable[[int], None], pages: dict[str, int] | None = None) -> Iterator[Result]:
+    """Render each output; with jobs > 1, forked workers share the loaded repo.
+
+    pages: the letters' page counts already known, by case file (the archive index's 页数)."""
+    global _worker_repo, _worker_cases, _worker_pages
     _worker_repo = repo
     _worker_cases = {item.rel: item for item in repo.all_cases()}
+    _worker_pages = pages or {}
     _worker_templates.clear()
     # only the templates this build needs, prepared before forking: workers inherit them (the
     # archive index renders the letters too, to count their pages: templates_of names them)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..model.models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
-from ..engine.plan import BODY_TITLE, KIND_WORD, LETTER_TEMPLATES, Output, case_outputs
+from ..engine.plan import BODY_TITLE, KIND_WORD, Output, counted_letter
 from ..model.repository import CaseFile, Repository
 from ..rules.statistics import year_statistics
 from .docx import PreparedTemplate
@@ -140,9 +140,22 @@ def estimated_pages(repo: Repository, item: CaseFile, year: int, templates: Prep
     """The pages the case's letter (答复函, or 会办意见 for a co case) prints on, without printing it:
     its document.xml rendered as build renders it (for reply_to: each, the first recipient's), set
     line by line as LibreOffice does (render/pages.py; tests/test_page_estimate.py compares)."""
-    output = next(o for o in case_outputs(item, year, repo.project.reply_to) if o.template in LETTER_TEMPLATES)
+    output = counted_letter(item, year, repo.project.reply_to)
     rendered = _CASE_BUILDERS[output.template](repo, item, output)
     return letter_pages(templates[output.template].render_flow(rendered.context))
+
+
+class LetterPages:
+    """页数 of each case's letter in the archive index: as the build recorded it when it rendered
+    that letter (known, by case file), else counted here on the letter rendered from its template."""
+
+    def __init__(self, templates: Prepared, known: Mapping[str, int] | None = None):
+        self.templates = templates
+        self.known = known or {}
+
+    def __call__(self, repo: Repository, item: CaseFile, year: int) -> int:
+        pages = self.known.get(item.rel)
+        return pages if pages is not None else estimated_pages(repo, item, year, self.templates)
 
 
 @dataclass(frozen=True)
@@ -162,7 +175,7 @@ FORM_PAGES = 1  # the 征询意见表 is laid out for one page (tests/test_print
 
 
 def archive_items(repo: Repository, item: CaseFile, year: int,
-                  templates: Prepared) -> list[tuple[dt.date, str, str, str, int | None]]:
+                  letters: LetterPages) -> list[tuple[dt.date, str, str, str, int | None]]:
     """(date, 文号, 责任者, 题名, 页数) of everything filed for one case, generated documents first.
 
     题名 names the content (DA/T 22-2015 §7.5): a generated document's title with the 案由 in
@@ -175,7 +188,7 @@ def archive_items(repo: Repository, item: CaseFile, year: int,
         ending = "的会办意见" if case.role is Role.co else "的答复"
         items.append((case.reply.date, case.reply.doc_number or "", org,
                       f"关于{session}第{case.number}号{kind}（{case.title}）{ending}",
-                      estimated_pages(repo, item, year, templates)))
+                      letters(repo, item, year)))
     if case.feedback:  # the form the member filled in and sent back
         names = "、".join(case.proposer_names)
         items.append((case.feedback.date, "", names,
@@ -186,38 +199,37 @@ def archive_items(repo: Repository, item: CaseFile, year: int,
     return sorted(items, key=lambda i: i[0])
 
 
-def _archive_cases(repo: Repository, output: Output, templates: Prepared) -> list[tuple[list, str]]:
+def _archive_cases(repo: Repository, output: Output, letters: LetterPages) -> list[tuple[list, str]]:
     """Per case of the year and body, in session and number order: what it files, and that as text."""
     year = repo.years[output.year]
     cases = []
     for item in sorted(year.cases, key=lambda i: (i.case.session, i.case.number)):
         if item.case.body is output.body:
-            cases.append(_items_and_text(repo, item, output.year, templates))
+            cases.append(_items_and_text(repo, item, output.year, letters))
     return cases
 
 
-def _items_and_text(repo: Repository, item: CaseFile, year: int, templates: Prepared) -> tuple[list, str]:
-    items = archive_items(repo, item, year, templates)
+def _items_and_text(repo: Repository, item: CaseFile, year: int, letters: LetterPages) -> tuple[list, str]:
+    items = archive_items(repo, item, year, letters)
     # repr, not pickle: the repr of dates, strings and numbers says exactly what they hold, while
     # a pickle also records which equal strings happen to be the same object
     return items, repr(items)
 
 
-def archive_content_key(repo: Repository, output: Output, templates: Prepared, cases: list | None = None) -> str:
-    """A hash of everything the archive index shows: equal keys, equal rows and headings.
-    templates: the letters', prepared (the rows' 页数 are their pages)."""
+def archive_content_key(repo: Repository, output: Output, letters: LetterPages, cases: list | None = None) -> str:
+    """A hash of everything the archive index shows: equal keys, equal rows and headings."""
     project = repo.project
-    cases = _archive_cases(repo, output, templates) if cases is None else cases
+    cases = _archive_cases(repo, output, letters) if cases is None else cases
     settings = (output.year, output.body.value, project.organisation.model_dump(), project.archive.model_dump(),
                 project.retention, project.typography.model_dump())
     text = "\n".join([repr(settings), *(text for _, text in cases)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def archive_context(repo: Repository, output: Output, templates: Prepared) -> Rendered:
+def archive_context(repo: Repository, output: Output, letters: LetterPages) -> Rendered:
     body, project = output.body, repo.project
     unit_code = project.archive.units.get(body, "")
-    cases = _archive_cases(repo, output, templates)
+    cases = _archive_cases(repo, output, letters)
     rows = []
     entries = [entry for items, _ in cases for entry in items]
     for seq, (date, number, author, title, pages) in enumerate(entries, start=1):
@@ -228,7 +240,7 @@ def archive_context(repo: Repository, output: Output, templates: Prepared) -> Re
                "unit_name": BODY_TITLE[body], "rows": rows, "org": project.organisation}
     _titled(repo, context, "归档文件目录")
     return Rendered(context, f"{output.year}年归档文件目录（{BODY_TITLE[body]}）", dt.date(output.year, 12, 31),
-                    archive_content_key(repo, output, templates, cases))
+                    archive_content_key(repo, output, letters, cases))
 
 
 def summary_context(repo: Repository, output: Output) -> Rendered:
@@ -251,10 +263,12 @@ def summary_context(repo: Repository, output: Output) -> Rendered:
 _CASE_BUILDERS = {"reply": reply_context, "co_opinion": co_opinion_context, "feedback_form": feedback_context}
 
 
-def context_for(repo: Repository, output: Output, cases: dict[str, CaseFile], templates: Prepared) -> Rendered:
-    """templates: prepared, at least those engine.plan.templates_of(output) names."""
+def context_for(repo: Repository, output: Output, cases: dict[str, CaseFile], templates: Prepared,
+                pages: Mapping[str, int] | None = None) -> Rendered:
+    """templates: prepared, at least those engine.plan.templates_of(output) names; pages: the
+    letters' page counts the build already knows, by case file (the rest are counted)."""
     if output.template == "archive_index":
-        return archive_context(repo, output, templates)
+        return archive_context(repo, output, LetterPages(templates, pages))
     if output.template == "summary":
         return summary_context(repo, output)
     return _CASE_BUILDERS[output.template](repo, cases[output.case_file], output)
