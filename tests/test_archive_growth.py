@@ -127,7 +127,7 @@ def tiny_docx(text: str) -> bytes:
 def test_rendered_xml_that_is_not_well_formed_is_a_template_problem(tmp_path, value):
     env = Environment(autoescape=False)  # so that a value can break the XML, as a bad template tag can
     template = PreparedTemplate(tmp_path / "templates" / "reply.docx", env, tiny_docx("{{ value }}"))
-    with pytest.raises(TemplateProblem, match=r"^模板 templates/reply\.docx 生成的 XML 无效:"):
+    with pytest.raises(TemplateProblem, match=r"^模板 templates/reply\.docx 生成的 XML 无效："):
         template.render({"value": value}, title="题名", date=None)
 
 

@@ -80,5 +80,5 @@ def test_bad_input(example, kind):
         if "file" in expect:
             assert any(expect["file"] in line for line in lines), f"{kind}: {expect['file']} not in {lines}"
         if "field" in expect:
-            assert any(f" {expect['field']}:" in line for line in lines), f"{kind}: {expect['field']} not in {lines}"
+            assert any(f" {expect['field']}：" in line for line in lines), f"{kind}: {expect['field']} not in {lines}"
         assert outputs(example) == earlier, f"{kind}: an earlier output changed"

@@ -24,9 +24,9 @@ def test_broken_case_gets_one_precise_line_per_problem(example):
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("cases/")]
     assert lines == [
-        'cases/2024/p007.yaml:13:30 communications[0].mode:取值应为 visit、invite、meeting、phone、letter、online 之一,'
-        '实际为 "vist"(错误)',
-        'cases/2024/p007.yaml:19:13 reply.category:取值应为 A、B、C 之一,实际为 "D"(错误)',
+        'cases/2024/p007.yaml:13:30 communications[0].mode：取值应为 visit、invite、meeting、phone、letter、online 之一，'
+        '实际为 "vist"（错误）',
+        'cases/2024/p007.yaml:19:13 reply.category：取值应为 A、B、C 之一，实际为 "D"（错误）',
     ]
 
 
@@ -100,7 +100,7 @@ def test_github_format(example):
     assert result.exit_code == 1
     assert result.output.strip() == (
         "::error file=cases/2024/p007.yaml,line=19,col=13,title=reply.category::"
-        '取值应为 A、B、C 之一,实际为 "D"'
+        '取值应为 A、B、C 之一，实际为 "D"'
     )
 
 
@@ -151,6 +151,6 @@ def test_status_lists_open_cases_and_unnumbered_replies(example):
 def test_usage_errors_are_chinese_too(example):
     result = run(example, "check", "--todya", "2024-12-31")
     assert result.exit_code == 2
-    assert "错误:没有选项 '--todya'。" in result.stderr and "'--today'" in result.stderr
+    assert "错误：没有选项 '--todya'。" in result.stderr and "'--today'" in result.stderr
     result = run(example, "check", "--format", "xml")
     assert result.exit_code == 2 and "不是 'text', 'json', 'github' 之一" in result.stderr

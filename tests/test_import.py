@@ -33,10 +33,10 @@ def test_import_twice_with_a_hand_edit_in_between(example, tmp_path):
     make_xlsx(sheet, ROWS)
     first = run(example, "import", str(sheet), "--session", "cppcc-13-4")
     assert first.exit_code == 1  # two bad rows
-    assert "新建 3 件,跳过 1 行,错误 2 行。" in first.output
-    assert "第 6 行:跳过,cppcc-13-4 第7号已有案件文件" in first.output
-    assert "第 7 行:错误,编号“x”不是正整数" in first.stderr
-    assert "第 8 行:错误,无法识别的交办日期“三月”" in first.stderr
+    assert "新建 3 件，跳过 1 行，错误 2 行。" in first.output
+    assert "第 6 行：跳过，cppcc-13-4 第7号已有案件文件" in first.output
+    assert "第 7 行：错误，编号“x”不是正整数" in first.stderr
+    assert "第 8 行：错误，无法识别的交办日期“三月”" in first.stderr
 
     lead = yaml.safe_load((example / "cases/2024/p201.yaml").read_text(encoding="utf-8"))
     assert lead["title"] == "关于发展低空经济的建议" and lead["proposers"] == ["王小明", "李华"]
@@ -50,7 +50,7 @@ def test_import_twice_with_a_hand_edit_in_between(example, tmp_path):
     edited.write_text(edited.read_text(encoding="utf-8") + "# 张三已核对\n", encoding="utf-8")
     hand = edited.read_bytes()
     second = run(example, "import", str(sheet), "--session", "cppcc-13-4")
-    assert "新建 0 件,跳过 4 行" in second.output
+    assert "新建 0 件，跳过 4 行" in second.output
     assert edited.read_bytes() == hand
     assert run(example, "check", "--today", "2024-04-01").exit_code == 0
 

@@ -35,7 +35,7 @@ def test_valid_case_loads_with_positions():
 def test_error_names_file_line_column_and_field_in_chinese():
     _, findings = load(GOOD.replace("disclosure: public", "disclosure: secret"))
     (f,) = findings
-    assert f.as_text().startswith("cases/2025/p007.yaml:10:15 reply.disclosure:取值应为 public、summary、on_request、withheld 之一")
+    assert f.as_text().startswith("cases/2025/p007.yaml:10:15 reply.disclosure：取值应为 public、summary、on_request、withheld 之一")
     assert '"secret"' in f.message
 
 
@@ -130,7 +130,7 @@ def test_numbers_where_text_is_expected_ask_for_quotes():
 def test_category_follows_the_project_scheme():
     data, source = parse_yaml(GOOD.replace("category: A", "category: D"), "c.yaml")
     _, findings = validate(Case, data, source)
-    assert [f.as_text() for f in findings] == ['c.yaml:9:13 reply.category:取值应为 A、B、C 之一,实际为 "D"(错误)']
+    assert [f.as_text() for f in findings] == ['c.yaml:9:13 reply.category：取值应为 A、B、C 之一，实际为 "D"（错误）']
     four = {"A": "a", "B": "b", "C": "c", "D": "d"}
     case, findings = validate(Case, data, source, {"categories": four})
     assert not findings and case.reply.category == "D"

@@ -53,7 +53,7 @@ def refused_precisely(result, path: str) -> None:
     said = result.output + result.stderr
     assert result.exit_code == 1, said
     assert "Traceback" not in said and "内部错误" not in said
-    errors = [line for line in result.output.splitlines() if line.endswith("(错误)")]
+    errors = [line for line in result.output.splitlines() if line.endswith("（错误）")]
     assert errors and all(line.startswith(f"{path}:") for line in errors), said
     for line in errors:
         line_number = int(line.split(":")[1])

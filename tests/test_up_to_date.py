@@ -35,7 +35,7 @@ def test_an_up_to_date_build_is_answered_without_the_heavy_libraries(example):
     assert "pydantic" in imported(first.stderr)
     again = launch(example, "build", "--no-site")
     assert again.returncode == 0
-    assert again.stdout == "生成 0 个文件,未变 23 个,删除 0 个(输入均未改动)\n"
+    assert again.stdout == "生成 0 个文件，未变 23 个，删除 0 个（输入均未改动）\n"
     assert not imported(again.stderr) & set(HEAVY_MODULES)
     assert launch(example, "-q", "build", "--no-site").stdout == ""
 

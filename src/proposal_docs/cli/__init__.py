@@ -27,9 +27,9 @@ zh.install()
 
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s", help="显示版本号并退出")
-@click.option("--root", type=click.Path(file_okay=False), help="文档仓库目录(默认:向上查找 proposal-docs.yaml)")
+@click.option("--root", type=click.Path(file_okay=False), help="文档仓库目录（默认：向上查找 proposal-docs.yaml）")
 @click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈")
-@click.option("-v", "--verbose", count=True, help="输出更多信息(如逐个列出生成的文件)")
+@click.option("-v", "--verbose", count=True, help="输出更多信息（如逐个列出生成的文件）")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题")
 @click.pass_context
 def main(ctx: click.Context, root: str | None, debug: bool, verbose: int, quiet: bool) -> None:
@@ -62,7 +62,7 @@ def check(opts: Options, today: dt.date | None, fmt: str) -> None:
 @click.pass_obj
 @guarded
 def status(opts: Options, today: dt.date | None) -> None:
-    """列出未办结案件的期限和剩余天数,以及未编文号的答复。"""
+    """列出未办结案件的期限和剩余天数，以及未编文号的答复。"""
     from ..commands.status import status as run_status
     from .output import print_status
     from ..rules.checking import load_repository
@@ -72,19 +72,19 @@ def status(opts: Options, today: dt.date | None) -> None:
     repo = load_repository(root)
     print_status(opts.console, run_status(repo, on), on)
     if repo.errors:
-        click.echo(f"注意:有 {len(repo.errors)} 个错误的文件未列入,请运行 proposal-docs check。", err=True)
+        click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
 
 
 @main.command()
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数(默认:CPU 核数)")
-@click.option("--force", is_flag=True, help="全部重新生成,不论是否变化")
-@click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页(含文书预览)")
-@click.option("--today", type=DateType(), help="网页中按哪一天计算期限状态(默认同 check)")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("--force", is_flag=True, help="全部重新生成，不论是否变化")
+@click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页（含文书预览）")
+@click.option("--today", type=DateType(), help="网页中按哪一天计算期限状态（默认同 check）")
 @click.option("--pdf", is_flag=True, help="用 LibreOffice 把有变化的文书另存为 PDF(build/pdf/)")
 @click.pass_obj
 @guarded
 def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.date | None, pdf: bool = False) -> None:
-    """生成全部文书到 build/ 目录(只重新生成有变化的),以及 build/site 网页。"""
+    """生成全部文书到 build/ 目录（只重新生成有变化的），以及 build/site 网页。"""
     from .build import run_build_command
 
     run_build_command(opts, jobs=jobs, force=force, site=site, today=today, pdf=pdf)
@@ -97,7 +97,7 @@ def build(opts: Options, jobs: int | None, force: bool, site: bool, today: dt.da
 @click.pass_obj
 @guarded
 def schema(opts: Options, kind: str, write: bool) -> None:
-    """输出 JSON Schema(供 VS Code 等编辑器提示字段和说明)。"""
+    """输出 JSON Schema（供 VS Code 等编辑器提示字段和说明）。"""
     from ..commands.schema import schema_text, write_schemas
 
     if not write:
@@ -112,18 +112,18 @@ def schema(opts: Options, kind: str, write: bool) -> None:
 
 
 @main.command()
-@click.option("--session", required=True, help="会议(year.yaml 中 sessions 的键),如 cppcc-13-4")
+@click.option("--session", required=True, help="会议（year.yaml 中 sessions 的键），如 cppcc-13-4")
 @click.option("--title", help="案由")
-@click.option("--proposer", "proposers", multiple=True, help="提案人或代表,可重复;第一位为领衔人")
+@click.option("--proposer", "proposers", multiple=True, help="提案人或代表，可重复；第一位为领衔人")
 @click.option("--role", type=click.Choice(["lead", "co", "separate"]), default="lead", show_default=True,
               help="lead 主办 | co 会办 | separate 分办")
-@click.option("--number", type=click.IntRange(min=1), help="编号(默认:该会议下一个空号)")
-@click.option("--assigned", type=DateType(), help="交办日期(默认:今天)")
+@click.option("--number", type=click.IntRange(min=1), help="编号（默认：该会议下一个空号）")
+@click.option("--assigned", type=DateType(), help="交办日期（默认：今天）")
 @click.pass_obj
 @guarded
 def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ...], role: str,
         number: int | None, assigned: dt.date | None) -> None:
-    """新建一个案件文件(带中文注释),不会覆盖已有文件。"""
+    """新建一个案件文件（带中文注释），不会覆盖已有文件。"""
     from ..commands.new import NumberTaken, new_case
     from ..rules.checking import load_repository
 
@@ -133,18 +133,18 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
         path = new_case(load_repository(root), session, day, number=number, title=title,
                         proposers=list(proposers), role=role)
     except (NumberTaken, FileExistsError) as exc:
-        what = f"文件已存在:{exc}" if isinstance(exc, FileExistsError) else str(exc)
-        click.echo(f"错误:{what},未写入任何文件。", err=True)
+        what = f"文件已存在：{exc}" if isinstance(exc, FileExistsError) else str(exc)
+        click.echo(f"错误：{what}，未写入任何文件。", err=True)
         sys.exit(1)
     opts.say(f"已新建 {path.relative_to(root).as_posix()}")
 
 
 @main.command()
-@click.option("--dry-run", is_flag=True, help="只列出将要编写的文号,不修改文件")
+@click.option("--dry-run", is_flag=True, help="只列出将要编写的文号，不修改文件")
 @click.pass_obj
 @guarded
 def number(opts: Options, dry_run: bool) -> None:
-    """为已答复但没有文号的案件按答复日期顺序编写下一个文号,写入案件文件。"""
+    """为已答复但没有文号的案件按答复日期顺序编写下一个文号，写入案件文件。"""
     from ..commands.number import plan_numbers, write_number
     from .output import print_findings
     from ..rules.checking import load_repository
@@ -152,27 +152,27 @@ def number(opts: Options, dry_run: bool) -> None:
     repo = load_repository(opts.repository_root())
     if repo.errors:
         print_findings(opts.console, repo.errors, "text")
-        click.echo(f"有 {len(repo.errors)} 个错误,未编写任何文号。请先修正(proposal-docs check)。", err=True)
+        click.echo(f"有 {len(repo.errors)} 个错误，未编写任何文号。请先修正（proposal-docs check）。", err=True)
         sys.exit(1)
     assignments = plan_numbers(repo)
     for assignment in assignments:
         if not dry_run:
             write_number(assignment)
         action = "将编写" if dry_run else "已写入"
-        opts.say(f"{action} {assignment.item.rel}:{assignment.number}(答复日期 {assignment.item.case.reply.date})")
+        opts.say(f"{action} {assignment.item.rel}：{assignment.number}（答复日期 {assignment.item.case.reply.date}）")
     if not assignments:
         opts.say("所有答复都已有文号。")
 
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--session", required=True, help="这份交办清单属于哪次会议(year.yaml 中 sessions 的键)")
+@click.option("--session", required=True, help="这份交办清单属于哪次会议（year.yaml 中 sessions 的键）")
 @click.option("--assigned", type=DateType(), help="表中没有交办日期时使用的日期")
-@click.option("--dry-run", is_flag=True, help="只显示将要新建的案件,不写文件")
+@click.option("--dry-run", is_flag=True, help="只显示将要新建的案件，不写文件")
 @click.pass_obj
 @guarded
 def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dry_run: bool) -> None:
-    """从交办清单(.xlsx 或 .csv)每行新建一个案件文件;已有的案件不会被改动。"""
+    """从交办清单（.xlsx 或 .csv）每行新建一个案件文件；已有的案件不会被改动。"""
     from pathlib import Path
 
     from rich.table import Table
@@ -184,12 +184,12 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
     try:
         result = import_rows(load_repository(root), file, session, default_assigned=assigned, dry_run=dry_run)
     except ImportProblem as exc:
-        click.echo(f"错误:{exc}", err=True)
+        click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
     for row, message in result.skipped:
-        click.echo(f"{file.name} 第 {row} 行:跳过,{message}")
+        click.echo(f"{file.name} 第 {row} 行：跳过，{message}")
     for row, message in result.errors:
-        click.echo(f"{file.name} 第 {row} 行:错误,{message}", err=True)
+        click.echo(f"{file.name} 第 {row} 行：错误，{message}", err=True)
     table = Table(title=("将新建" if dry_run else "已新建") + f" {len(result.created)} 件")
     for header in ("行", "编号", "案由", "提案人", "方式", "文件"):
         table.add_column(header)
@@ -199,7 +199,7 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
         table.add_row(str(row), str(new.number), new.title, who, labels[new.role],
                       path.relative_to(root).as_posix() if path else "—")
     opts.console.print(table)
-    opts.say(f"新建 {len(result.created)} 件,跳过 {len(result.skipped)} 行,错误 {len(result.errors)} 行。")
+    opts.say(f"新建 {len(result.created)} 件，跳过 {len(result.skipped)} 行，错误 {len(result.errors)} 行。")
     sys.exit(1 if result.errors else 0)
 
 
@@ -211,7 +211,7 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
 @click.pass_obj
 @guarded
 def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None) -> None:
-    """比较 REV(默认:与主分支的合并基点)和工作区生成的文书,输出文字差异。"""
+    """比较 REV（默认：与主分支的合并基点）和工作区生成的文书，输出文字差异。"""
     from ..commands.diff import as_markdown, as_text, default_revision, diff_documents
 
     root = opts.repository_root()
@@ -224,7 +224,7 @@ def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None) -> Non
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @guarded
 def textconv(file: str) -> None:
-    """输出 .docx 文书的文字(供 git diff 使用)。"""
+    """输出 .docx 文书的文字（供 git diff 使用）。"""
     from pathlib import Path
 
     from ..render.text import document_text
@@ -233,7 +233,7 @@ def textconv(file: str) -> None:
     try:
         text = document_text(file)
     except Exception as exc:  # noqa: BLE001 - python-docx raises several kinds for a non-docx file
-        click.echo(f"错误:{file} 不是可读取的 .docx 文件({type(exc).__name__})", err=True)
+        click.echo(f"错误：{file} 不是可读取的 .docx 文件（{type(exc).__name__}）", err=True)
         sys.exit(2)
     click.echo(text, nl=False)
 
@@ -253,7 +253,7 @@ def fonts() -> None:
 @click.pass_obj
 @guarded
 def serve(opts: Options, host: str, port: int) -> None:
-    """在本机提供 build/site 网页,案件或模板一改动就重新生成(Ctrl+C 停止)。"""
+    """在本机提供 build/site 网页，案件或模板一改动就重新生成（Ctrl+C 停止）。"""
     from ..commands.build import Warm
     from ..commands.serve import start_server, watch
     from .build import run_build_command
@@ -266,10 +266,10 @@ def serve(opts: Options, host: str, port: int) -> None:
             guarded(run_build_command)(opts, jobs=None, force=False, site=True, today=None, warm=warm)
         except SystemExit as exc:  # a broken case must not stop the server: report and wait for the fix
             if exc.code:
-                click.echo("有错误,网页保持上一次的内容;修正后会自动重新生成。", err=True)
+                click.echo("有错误，网页保持上一次的内容；修正后会自动重新生成。", err=True)
 
     server = start_server(root / BUILD_DIR / "site", host, port)
-    opts.say(f"正在提供 http://{host}:{server.server_address[1]}/ ,修改案件或模板后自动重新生成,按 Ctrl+C 停止。")
+    opts.say(f"正在提供 http://{host}:{server.server_address[1]}/，修改案件或模板后自动重新生成，按 Ctrl+C 停止。")
     try:
         watch(root, rebuild)
     finally:

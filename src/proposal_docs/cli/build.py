@@ -50,9 +50,9 @@ def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: boo
         from .output import print_findings  # rich's tables only when there is something to show
 
         print_findings(opts.console, repo.errors, "text")
-        click.echo(f"有 {len(repo.errors)} 个错误,未生成任何文件。请先修正(proposal-docs check)。", err=True)
+        click.echo(f"有 {len(repo.errors)} 个错误，未生成任何文件。请先修正（proposal-docs check）。", err=True)
         sys.exit(1)
-    waiting = lambda: click.echo("另一个构建正在进行,等待其完成……", err=True)  # noqa: E731
+    waiting = lambda: click.echo("另一个构建正在进行，等待其完成……", err=True)  # noqa: E731
     options = dict(jobs=jobs or os.cpu_count() or 1, force=force, inputs=inputs, on_wait=waiting, site_today=site_today,
                    warm=warm)
     try:
@@ -70,7 +70,7 @@ def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: boo
         raise SetupError(str(exc)) from exc
     except OSError as exc:  # a full disk, a read-only folder, a file where a folder must be
         where = exc.filename or BUILD_DIR
-        raise SetupError(f"无法写入 {where}:{exc.strerror or exc}。已生成的文件均完好,请检查 build/ 目录的权限和磁盘空间") from exc
+        raise SetupError(f"无法写入 {where}:{exc.strerror or exc}。已生成的文件均完好，请检查 build/ 目录的权限和磁盘空间") from exc
     if opts.verbosity > 0:
         for path in report.written:
             click.echo(f"生成 build/{path}")
@@ -90,4 +90,4 @@ def _make_pdfs(opts: Options, root: Path, jobs: int) -> None:
         converted = convert_to_pdf(root / BUILD_DIR, documents, jobs)
     except PdfProblem as exc:
         raise SetupError(str(exc)) from exc
-    opts.say(f"PDF:转换 {len(converted):,} 个,未变 {len(documents) - len(converted):,} 个(build/pdf/)")
+    opts.say(f"PDF：转换 {len(converted):,} 个，未变 {len(documents) - len(converted):,} 个（build/pdf/）")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
-TODAY_HELP = "按哪一天检查期限(默认:环境变量 PROPOSAL_DOCS_TODAY,否则本单位时区的今天)"
+TODAY_HELP = "按哪一天检查期限（默认：环境变量 PROPOSAL_DOCS_TODAY，否则本单位时区的今天）"
 
 
 class Options:
@@ -70,7 +70,7 @@ class DateType(click.ParamType):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.fail(f"日期应写作 YYYY-MM-DD,实际为“{value}”", param, ctx)
+            self.fail(f"日期应写作 YYYY-MM-DD，实际为“{value}”", param, ctx)
 
 
 def guarded(func):
@@ -86,7 +86,7 @@ def guarded(func):
         except SetupError as exc:
             for finding in exc.findings:
                 click.echo(finding.as_text(), err=True)
-            click.echo(f"错误:{exc}", err=True)
+            click.echo(f"错误：{exc}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
@@ -94,7 +94,7 @@ def guarded(func):
         except Exception as exc:  # noqa: BLE001 - the last resort the contract asks for
             if opts and opts.debug:
                 raise
-            click.echo(f"内部错误:{type(exc).__name__}: {exc}\n请加 --debug 重新运行以查看详细信息,并报告给维护者。",
+            click.echo(f"内部错误：{type(exc).__name__}: {exc}\n请加 --debug 重新运行以查看详细信息，并报告给维护者。",
                        err=True)
             sys.exit(2)
 

@@ -31,7 +31,7 @@ def print_findings(console: Console, findings: list[Finding], fmt: str) -> None:
 
 
 def print_status(console: Console, report: Status, on) -> None:
-    table = Table(title=f"未办结案件({on.isoformat()})")
+    table = Table(title=f"未办结案件（{on.isoformat()}）")
     for header in ("期限", "剩余天数", "状态", "案件", "案由", "文件"):
         table.add_column(header)
     for row in report.open_rows:

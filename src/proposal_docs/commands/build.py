@@ -46,8 +46,8 @@ class BuildReport:
     seconds: float = 0.0
 
     def line(self) -> str:
-        site = f",网页更新 {len(self.site_pages):,} 页" if self.site_pages else ""
-        return (f"生成 {len(self.written):,} 个文件,未变 {self.unchanged:,} 个,删除 {len(self.removed):,} 个{site},"
+        site = f"，网页更新 {len(self.site_pages):,} 页" if self.site_pages else ""
+        return (f"生成 {len(self.written):,} 个文件，未变 {self.unchanged:,} 个，删除 {len(self.removed):,} 个{site}，"
                 f"用时 {self.seconds:.1f} 秒")
 
 

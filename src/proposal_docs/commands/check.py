@@ -30,7 +30,7 @@ def deadline_report(repo: Repository, today: dt.date) -> list[Finding]:
         found += deadline_findings(item.case, item.source, repo.project, calendar, today)
     for year in sorted(calendar.unknown_years):
         found.append(Finding(PROJECT_FILE, 0, 0, "deadlines", "warning", "calendar-unknown",
-                             f"{year}年的法定节假日安排尚未收录,工作日按周一至周五计算"))
+                             f"{year}年的法定节假日安排尚未收录，工作日按周一至周五计算"))
     return found
 
 

@@ -30,7 +30,7 @@ class DocumentDiff:
 def _git(cwd: Path, *args: str) -> str:
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
-        raise SetupError(f"git {' '.join(args)} 失败:{result.stderr.strip()}")
+        raise SetupError(f"git {' '.join(args)} 失败：{result.stderr.strip()}")
     return result.stdout.strip()
 
 
@@ -48,7 +48,7 @@ def _build_into(root: Path, jobs: int) -> Path:
     repo = load_for_build(root, warm)
     if repo.errors:
         first = repo.errors[0]
-        raise SetupError(f"{root} 中有 {len(repo.errors)} 个错误,无法生成文书,如 {first.as_text()}")
+        raise SetupError(f"{root} 中有 {len(repo.errors)} 个错误，无法生成文书，如 {first.as_text()}")
     build(repo, jobs=jobs, warm=warm)
     return root / BUILD_DIR
 
@@ -95,7 +95,7 @@ def as_text(diffs: list[DocumentDiff]) -> str:
 def as_markdown(diffs: list[DocumentDiff]) -> str:
     if not diffs:
         return ""
-    parts = [f"### 文书变化({len(diffs)} 个)\n"]
+    parts = [f"### 文书变化（{len(diffs)} 个）\n"]
     for d in diffs:
         parts.append(f"<details><summary>{d.path}</summary>\n\n```diff\n" + "\n".join(d.lines) + "\n```\n</details>\n")
     return "\n".join(parts)

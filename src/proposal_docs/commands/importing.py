@@ -65,7 +65,7 @@ def read_rows(path: Path) -> list[list]:
             except UnicodeDecodeError:
                 continue
         raise ImportProblem(f"{path.name} 既不是 UTF-8 也不是 GBK 编码")
-    raise ImportProblem(f"只支持 .xlsx 或 .csv 文件,收到的是 {path.name}")
+    raise ImportProblem(f"只支持 .xlsx 或 .csv 文件，收到的是 {path.name}")
 
 
 def _clean(value) -> str:
@@ -84,7 +84,7 @@ def find_columns(rows: list[list]) -> tuple[int, dict[str, int]]:
                     break
         if "number" in columns and "title" in columns:
             return index, columns
-    raise ImportProblem("找不到表头:需要“提案号/建议号/编号”和“案由/标题/题目”两列")
+    raise ImportProblem("找不到表头：需要“提案号/建议号/编号”和“案由/标题/题目”两列")
 
 
 def parse_date(value) -> dt.date:
@@ -139,12 +139,12 @@ def import_rows(repo: Repository, path: Path, session: str, *, default_assigned:
                 raise ValueError(f"承办方式“{_clean(cell('role'))}”应为 主办、会办 或 分办")
             assigned = parse_date(cell("assigned")) if _clean(cell("assigned")) else default_assigned
             if assigned is None:
-                raise ValueError("缺少交办日期(可用 --assigned 指定默认值)")
+                raise ValueError("缺少交办日期（可用 --assigned 指定默认值）")
         except ValueError as exc:
             result.errors.append((index, str(exc)))
             continue
         if number in taken:
-            result.skipped.append((index, f"{session} 第{number}号已有案件文件,未改动"))
+            result.skipped.append((index, f"{session} 第{number}号已有案件文件，未改动"))
             continue
         names = split_names(cell("proposers"))
         org = names[0] if len(names) == 1 and names[0].endswith(ORG_ENDINGS) else None
@@ -160,7 +160,7 @@ def import_rows(repo: Repository, path: Path, session: str, *, default_assigned:
             try:
                 target = write_new_case(repo.root / "cases" / str(year.year), new)
             except FileExistsError as exc:
-                result.skipped.append((index, f"文件 {Path(exc.args[0]).name} 已存在,未改动"))
+                result.skipped.append((index, f"文件 {Path(exc.args[0]).name} 已存在，未改动"))
                 continue
         taken.add(number)
         result.created.append((index, new, target))

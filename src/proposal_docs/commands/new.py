@@ -20,7 +20,7 @@ def year_of_session(repo: Repository, session: str, year: int | None = None) -> 
     candidates = [y for y in repo.years.values() if session in y.file.sessions and (year is None or y.year == year)]
     if not candidates:
         known = sorted({key for y in repo.years.values() for key in y.file.sessions})
-        raise SetupError(f"会议“{session}”不在任何 year.yaml 中,可选:{'、'.join(known) or '(无)'}")
+        raise SetupError(f"会议“{session}”不在任何 year.yaml 中，可选：{'、'.join(known) or '（无）'}")
     return max(candidates, key=lambda y: y.year)
 
 

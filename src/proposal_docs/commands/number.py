@@ -114,5 +114,5 @@ def write_number(assignment: Assignment) -> None:
     text = raw.decode("utf-8-sig")
     updated = _splice(text, assignment.item, assignment.number) or _round_trip(text, assignment.number)
     if (yaml.safe_load(updated) or {}).get("reply", {}).get("doc_number") != assignment.number:
-        raise RuntimeError(f"{assignment.item.rel}:写入文号后校验失败,文件未改动")
+        raise RuntimeError(f"{assignment.item.rel}：写入文号后校验失败，文件未改动")
     atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + updated.encode("utf-8"))

@@ -13,8 +13,8 @@ from ..files import atomic_write
 from ..model.models import Case, Project, YearFile
 
 KINDS = {"case": Case, "year": YearFile, "project": Project}
-TITLES = {"case": "案件文件(cases/<年度>/<名称>.yaml)", "year": "年度文件(cases/<年度>/year.yaml)",
-          "project": "项目配置(proposal-docs.yaml)"}
+TITLES = {"case": "案件文件（cases/<年度>/<名称>.yaml）", "year": "年度文件（cases/<年度>/year.yaml）",
+          "project": "项目配置（proposal-docs.yaml）"}
 SCHEMA_DIR = "schema"
 
 

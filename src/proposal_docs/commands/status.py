@@ -49,4 +49,4 @@ def status(repo: Repository, today: dt.date) -> Status:
 
 def describe(item: CaseFile) -> str:
     case = item.case
-    return f"{case.session} 第{case.number}号({LABELS[case.role]})"
+    return f"{case.session} 第{case.number}号（{LABELS[case.role]}）"

@@ -21,7 +21,7 @@ from ..model.layout import BUILD_DIR, PROJECT_FILE
 
 MANIFEST = ".manifest.json"
 STAMP = ".stamp"
-UP_TO_DATE = "生成 0 个文件,未变 {count:,} 个,删除 0 个(输入均未改动)"
+UP_TO_DATE = "生成 0 个文件，未变 {count:,} 个，删除 0 个（输入均未改动）"
 
 # (path relative to the repository, "/"-separated; size; mtime in ns), sorted by path
 Snapshot = tuple[tuple[str, int, int], ...]

@@ -41,8 +41,8 @@ class Finding:
 
     def as_text(self) -> str:
         label = "错误" if self.is_error else "警告"
-        field = f"{self.field}:" if self.field else ""
-        return f"{self.location()} {field}{self.message}({label})"
+        field = f"{self.field}：" if self.field else ""
+        return f"{self.location()} {field}{self.message}（{label}）"
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -77,5 +77,5 @@ def summary_line(findings: list[Finding], files: int) -> str:
     errors = sum(f.is_error for f in findings)
     warnings = len(findings) - errors
     if not findings:
-        return f"检查了 {files} 个文件,没有发现问题。"
-    return f"检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告。"
+        return f"检查了 {files} 个文件，没有发现问题。"
+    return f"检查了 {files} 个文件：{errors} 个错误，{warnings} 个警告。"

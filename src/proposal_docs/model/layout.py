@@ -32,8 +32,8 @@ def find_root_folder(start: str) -> str:
     folder = os.path.realpath(start)
     while not os.path.isfile(os.path.join(folder, PROJECT_FILE)):
         if os.path.dirname(folder) == folder:
-            raise SetupError(f"在 {os.path.realpath(start)} 及其上级目录中找不到 {PROJECT_FILE}:"
-                             "请在文档仓库内运行,或用 --root 指定")
+            raise SetupError(f"在 {os.path.realpath(start)} 及其上级目录中找不到 {PROJECT_FILE}："
+                             "请在文档仓库内运行，或用 --root 指定")
         folder = os.path.dirname(folder)
     return folder
 

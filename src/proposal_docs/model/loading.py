@@ -97,10 +97,10 @@ def read_bytes(path: Path, rel: str) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
-                                    f"文件过大({size:,} 字节),单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
+                                    f"文件过大（{size:,} 字节），单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
         return path.read_bytes()
     except OSError as exc:
-        raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件:{exc.strerror}")) from exc
+        raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件：{exc.strerror}")) from exc
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -117,35 +117,35 @@ def decode(raw: bytes, rel: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LoadError(Finding(rel, line, column, "", "error", "encoding",
-                                "文件不是 UTF-8 编码(可能是 GBK/GB2312),请在编辑器中另存为 UTF-8")) from exc
+                                "文件不是 UTF-8 编码（可能是 GBK/GB2312），请在编辑器中另存为 UTF-8")) from exc
     bad = UNPRINTABLE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise LoadError(Finding(rel, line, column, "", "error", "control-char",
-                                f"含有不可见的控制字符 U+{ord(bad.group()):04X},请删除"))
+                                f"含有不可见的控制字符 U+{ord(bad.group()):04X}，请删除"))
     return text
 
 
 # --- YAML --------------------------------------------------------------------------------------
 
 _YAML_PROBLEMS = [
-    ("found character '\\t'", "不能用 Tab 缩进或对齐,请改用空格"),
-    ("mapping values are not allowed", "这里不能出现“键: 值”:检查缩进,或给含冒号的文本加引号"),
-    ("could not find expected ':'", "缺少“:”,或上一行的引号没有闭合"),
-    ("expected <block end>", "缩进不一致:同一层的键必须左对齐"),
-    ("did not find expected key", "缩进不一致或多了符号:同一层的键必须左对齐"),
-    ("did not find expected '-' indicator", "列表项缩进不一致:每项都以对齐的“- ”开头"),
+    ("found character '\\t'", "不能用 Tab 缩进或对齐，请改用空格"),
+    ("mapping values are not allowed", "这里不能出现“键: 值”：检查缩进，或给含冒号的文本加引号"),
+    ("could not find expected ':'", "缺少半角冒号“:”，或上一行的引号没有闭合"),
+    ("expected <block end>", "缩进不一致：同一层的键必须左对齐"),
+    ("did not find expected key", "缩进不一致或多了符号：同一层的键必须左对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：每项都以对齐的“- ”开头"),
     ("found unexpected end of stream", "引号没有闭合"),
-    ("found another document", "一个文件只能有一个 YAML 文档:请删除多余的“---”或把内容拆成两个文件"),
-    ("expected a single document", "一个文件只能有一个 YAML 文档:请删除多余的“---”或把内容拆成两个文件"),
-    ("unacceptable character", "含有不可见的控制字符,请删除"),
-    ("found unknown escape character", "双引号内有无效的转义(\\),请改用单引号"),
-    ("found undefined alias", "不支持锚点和别名(& 与 *)"),
-    ("found duplicate anchor", "不支持锚点和别名(& 与 *)"),
-    ("expected alphabetic or numeric character", "不支持锚点、别名和标签(& * !),文本以这些符号开头时请加引号"),
-    ("found unexpected ':'", "多余的“:”,文本中含冒号时请加引号"),
-    ("found character that cannot start any token", "这里的字符不能作为值的开头(如 @ `),请给文本加引号"),
+    ("found another document", "一个文件只能有一个 YAML 文档：请删除多余的“---”或把内容拆成两个文件"),
+    ("expected a single document", "一个文件只能有一个 YAML 文档：请删除多余的“---”或把内容拆成两个文件"),
+    ("unacceptable character", "含有不可见的控制字符，请删除"),
+    ("found unknown escape character", "双引号内有无效的转义（\\），请改用单引号"),
+    ("found undefined alias", "不支持锚点和别名（& 与 *）"),
+    ("found duplicate anchor", "不支持锚点和别名（& 与 *）"),
+    ("expected alphabetic or numeric character", "不支持锚点、别名和标签（& * !），文本以这些符号开头时请加引号"),
+    ("found unexpected ':'", "多余的半角冒号“:”，文本中含冒号时请加引号"),
+    ("found character that cannot start any token", "这里的字符不能作为值的开头（如 @ `），请给文本加引号"),
 ]
 
 
@@ -154,13 +154,13 @@ def _yaml_error(rel: str, exc: yaml.YAMLError, text: str) -> Finding:
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     lines = text.splitlines()
     if mark and line <= len(lines) and "\t" in lines[line - 1][: column]:
-        return Finding(rel, line, column, "", "error", "yaml-tab", "不能用 Tab 缩进或对齐,请改用空格")
+        return Finding(rel, line, column, "", "error", "yaml-tab", "不能用 Tab 缩进或对齐，请改用空格")
     problem = str(getattr(exc, "problem", "") or exc)
     context = str(getattr(exc, "context", "") or "")
     for needle, chinese in _YAML_PROBLEMS:
         if needle in problem or needle in context:
             return Finding(rel, line, column, "", "error", "yaml-syntax", chinese)
-    return Finding(rel, line, column, "", "error", "yaml-syntax", f"YAML 格式错误:{problem}")
+    return Finding(rel, line, column, "", "error", "yaml-syntax", f"YAML 格式错误：{problem}")
 
 
 class _Builder:
@@ -179,11 +179,11 @@ class _Builder:
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
         if id(node) in self.seen:  # an alias: the composer hands back the anchored node itself
             line = node.start_mark.line + 1
-            raise self.fail(node, f"不支持锚点和别名(& 与 *):{dotted(path)} 引用了第 {line} 行的锚点,请把内容直接写出",
+            raise self.fail(node, f"不支持锚点和别名（& 与 *）：{dotted(path)} 引用了第 {line} 行的锚点，请把内容直接写出",
                             "yaml-alias", path)
         self.seen.add(id(node))
         if len(self.seen) > MAX_NODES:
-            raise self.fail(node, f"文件内容过多(超过 {MAX_NODES:,} 个值)", "too-large", path)
+            raise self.fail(node, f"文件内容过多（超过 {MAX_NODES:,} 个值）", "too-large", path)
         self.source.values[shared(path)] = shared((node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
@@ -199,7 +199,7 @@ class _Builder:
         result: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "不支持合并键 <<:请把内容直接写出", "yaml-merge", path)
+                raise self.fail(key_node, "不支持合并键 <<：请把内容直接写出", "yaml-merge", path)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "键必须是简单文本", "yaml-key", path)
             self.scalar(key_node, path)  # refuses tagged keys
@@ -207,7 +207,7 @@ class _Builder:
             if key in result:  # reported, and the first value kept, so the rest is still checked
                 first = self.source.keys.get(path + (key,), (0, 0))[0]
                 self.source.problems.append(self.fail(
-                    key_node, f"键“{key}”重复(第 {first} 行已写过),请合并成一个", "duplicate-key", path + (key,)).finding)
+                    key_node, f"键“{key}”重复（第 {first} 行已写过），请合并成一个", "duplicate-key", path + (key,)).finding)
                 continue
             where = shared((key_node.start_mark.line + 1, key_node.start_mark.column + 1))
             self.source.keys[shared(path + (key,))] = where
@@ -219,13 +219,13 @@ class _Builder:
             plain = node.style is None or node.style == ""
             expected = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if plain else _STR_TAG
             if node.tag != expected:
-                raise self.fail(node, f"不支持 YAML 标签 {node.tag}:请直接写值", "yaml-tag", path)
+                raise self.fail(node, f"不支持 YAML 标签 {node.tag}：请直接写值", "yaml-tag", path)
         if node.tag in _TEXT_ONLY_TAGS:  # a bare << or = as a value: YAML 1.1 names them, nothing builds them
             return node.value
         if node.tag == _STR_TAG:
             bad = UNPRINTABLE.search(node.value)  # e.g. written as an escape: "\e" or "\x07"
             if bad:
-                raise self.fail(node, f"含有不可见的控制字符 U+{ord(bad.group()):04X},请删除", "control-char", path)
+                raise self.fail(node, f"含有不可见的控制字符 U+{ord(bad.group()):04X}，请删除", "control-char", path)
             return node.value
         try:
             return _scalar_maker.construct_object(node)
@@ -268,34 +268,34 @@ def _chinese(error: dict) -> str:
     if kind == "missing":
         return "缺少必填字段"
     if kind == "extra_forbidden":
-        return "未知字段(拼写错误?),允许的字段见 schema/ 或 README"
+        return "未知字段（拼写错误？），允许的字段见 schema/ 或 README"
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
-        return f"取值应为 {expected} 之一,实际为 {_show(value)}"
+        return f"取值应为 {expected} 之一，实际为 {_show(value)}"
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"日期应写作 YYYY-MM-DD(如 2025-03-20),实际为 {_show(value)}"
+        return f"日期应写作 YYYY-MM-DD（如 2025-03-20），实际为 {_show(value)}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"应为整数,实际为 {_show(value)}"
+        return f"应为整数，实际为 {_show(value)}"
     if kind in ("greater_than", "greater_than_equal"):
         bound = ctx.get("gt", ctx.get("ge"))
         sign = "大于" if kind == "greater_than" else "不小于"
-        return f"应{sign} {bound},实际为 {_show(value)}"
+        return f"应{sign} {bound}，实际为 {_show(value)}"
     if kind in ("less_than", "less_than_equal"):
-        return f"应不大于 {ctx.get('lt', ctx.get('le'))},实际为 {_show(value)}"
+        return f"应不大于 {ctx.get('lt', ctx.get('le'))}，实际为 {_show(value)}"
     if kind == "string_type":
-        return f"应为文本,实际为 {_show(value)}(数字、日期或 yes/no 等作文本时请加引号)"
+        return f"应为文本，实际为 {_show(value)}（数字、日期或 yes/no 等作文本时请加引号）"
     if kind == "string_too_short":
         return "不能为空"
     if kind == "too_short":
         return "至少要有一项"
     if kind == "bool_parsing" or kind == "bool_type":
-        return f"应为 true 或 false,实际为 {_show(value)}"
+        return f"应为 true 或 false，实际为 {_show(value)}"
     if kind == "list_type":
-        return f"应为列表(每项以“- ”开头或写成 [甲, 乙]),实际为 {_show(value)}"
+        return f"应为列表（每项以“- ”开头或写成 [甲，乙]），实际为 {_show(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "应为“键: 值”的映射"
+        return "应为“键：值”的映射"
     if kind == "string_pattern_mismatch":
-        return f"取值不符合要求({ctx.get('pattern', '')}),实际为 {_show(value)}"
+        return f"取值不符合要求（{ctx.get('pattern', '')}），实际为 {_show(value)}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return str(error["msg"])
@@ -307,7 +307,7 @@ def validate(model: type[BaseModel], data: Any, source: Source, context: dict | 
     if data is None:
         return None, [source.finding((), "文件是空的", code="empty")]
     if not isinstance(data, dict):
-        return None, [source.finding((), "文件顶层应为“键: 值”的映射", code="not-mapping")]
+        return None, [source.finding((), "文件顶层应为“键：值”的映射", code="not-mapping")]
     try:
         result = model.model_validate(data, context=context)
         return (None, list(source.problems)) if source.problems else (result, [])

@@ -89,7 +89,7 @@ def _one_line(value: str) -> str:
     if not value.strip():
         raise ValueError("不能为空")
     if any(ch in value for ch in LINE_BREAKS):
-        raise ValueError("不能换行或含制表符,请写在一行内")
+        raise ValueError("不能换行或含制表符，请写在一行内")
     return value
 
 
@@ -125,11 +125,11 @@ class Extension(Strict):
 
 class Reply(Strict):
     date: dt.date = Field(title="答复日期")
-    doc_number: Line | None = Field(None, title="文号", description="一经写入永不改变;留空则由 proposal-docs number 编号")
-    category: str | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories,默认 A/B/C")
+    doc_number: Line | None = Field(None, title="文号", description="一经写入永不改变；留空则由 proposal-docs number 编号")
+    category: str | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories，默认 A/B/C")
     disclosure: Disclosure | None = Field(None, title="公开属性", description="public 全文公开 | summary 摘要公开 | on_request 依申请公开 | withheld 不予公开")
     signer: Line | None = Field(None, title="签发人")
-    body: Text = Field(title="答复正文", description="段落之间空一行;一、(一)1.(1)开头的段落为标题")
+    body: Text = Field(title="答复正文", description="段落之间空一行；一、（一）1.（1）开头的段落为标题")
     cc: list[Line] = Field(default_factory=list, title="增加的抄送单位")
 
     @field_validator("category")
@@ -138,7 +138,7 @@ class Reply(Strict):
         """The scheme is the project's, so it arrives as validation context."""
         categories = (info.context or {}).get("categories") or DEFAULT_CATEGORIES
         if value is not None and value not in categories:
-            raise PydanticCustomError("category", '取值应为 {expected} 之一,实际为 "{value}"',
+            raise PydanticCustomError("category", '取值应为 {expected} 之一，实际为 "{value}"',
                                       {"expected": "、".join(categories), "value": value})
         return value
 
@@ -171,7 +171,7 @@ class Case(Strict):
     lead_unit: Line | None = Field(None, title="主办单位", description="role 为 co 时必填")
     co_units: list[Line] = Field(default_factory=list, title="会办单位")
     assigned: dt.date = Field(title="交办日期")
-    due: dt.date | None = Field(None, title="办理期限", description="可选,覆盖计算出的期限")
+    due: dt.date | None = Field(None, title="办理期限", description="可选，覆盖计算出的期限")
     extension: Extension | None = Field(None, title="延期")
     key: bool = Field(False, title="重点提案")
     handler: Handler | None = Field(None, title="承办人")
@@ -210,8 +210,8 @@ class Summary(Strict):
     events: list[Event] = Field(default_factory=list, title="座谈会等活动")
     policies: list[Line] = Field(default_factory=list, title="出台的政策", description="不带书名号")
     sections: dict[str, str] = Field(default_factory=dict, title="替换或补充的段落",
-                                     description="键为 opening basic procedure consultation results innovation(替换该部分),"
-                                                 "或其后加 _extra(追加在该部分之后)")
+                                     description="键为 opening basic procedure consultation results innovation（替换该部分），"
+                                                 "或其后加 _extra（追加在该部分之后）")
 
     @field_validator("sections")
     @classmethod
@@ -219,7 +219,7 @@ class Summary(Strict):
         allowed = [k for base in SUMMARY_SECTIONS for k in (base, base + "_extra")]
         for key in value:
             if key not in allowed:
-                raise ValueError(f"未知的段落“{key}”,可选:{'、'.join(allowed)}")
+                raise ValueError(f"未知的段落“{key}”，可选：{'、'.join(allowed)}")
         return value
 
 
@@ -271,7 +271,7 @@ class Numbering(Strict):
 
 class ArchiveCodes(Strict):
     class_code: str = Field("WS", title="门类代码")
-    units: dict[Body, str] = Field(default_factory=lambda: {Body.cppcc: "ZX", Body.npc: "RD"}, title="机构(问题)代码")
+    units: dict[Body, str] = Field(default_factory=lambda: {Body.cppcc: "ZX", Body.npc: "RD"}, title="机构（问题）代码")
 
 
 class Typography(Strict):
@@ -293,7 +293,7 @@ class Project(Strict):
     reply_to: str = Field("lead", pattern="^(lead|each)$", title="答复函收件人", description="lead 只致领衔人 | each 每位提案人一份")
     timezone: str = Field("Asia/Shanghai", title="时区")
     deadlines: dict[Body, DeadlineRules] = Field(default_factory=lambda: {Body.cppcc: DeadlineRules(), Body.npc: DeadlineRules()}, title="期限规则")
-    retention: str = Field("30年", pattern="^(永久|30年|10年)$", title="保管期限")
+    retention: str = Field("30年", pattern="^（永久|30年|10年）$", title="保管期限")
     archive: ArchiveCodes = Field(default_factory=ArchiveCodes, title="档号代码")
     typography: Typography = Field(default_factory=Typography, title="排版")
 

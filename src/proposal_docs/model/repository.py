@@ -62,7 +62,7 @@ class Repository:
 
 
 def _unreadable(rel: str, exc: OSError) -> Finding:
-    return Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件:{exc.strerror}")
+    return Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件：{exc.strerror}")
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -142,7 +142,7 @@ def read_repository(root: Path, cache: ParsedFiles | None = None,
         year: Year | None = None
         if not year_path.is_file():
             findings.append(Finding(_rel(root, folder) + "/" + YEAR_FILE, 0, 0, "", "error", "missing-year-file",
-                                    f"缺少年度文件 {YEAR_FILE}(会议和年度总结的信息)"))
+                                    f"缺少年度文件 {YEAR_FILE}（会议和年度总结的信息）"))
         else:
             files_read += 1
             year_file, source = reader.load(f"cases/{folder.name}/{YEAR_FILE}", YearFile, findings)

@@ -33,7 +33,7 @@ class Templates:
             try:
                 content = path.read_bytes()
             except OSError as exc:
-                raise TemplateProblem(f"模板 templates/{name}.docx 无法读取:{exc.strerror}") from exc
+                raise TemplateProblem(f"模板 templates/{name}.docx 无法读取：{exc.strerror}") from exc
             digest = hashlib.sha256(content).hexdigest()
             known = self.prepared.get(name)
             if known is None or known[0] != digest:

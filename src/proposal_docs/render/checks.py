@@ -68,10 +68,10 @@ def _check_template(name: str, content: bytes) -> tuple[Finding, ...]:
     known = CONTEXT_NAMES[name]
     for unknown in sorted(template.names() - known - allowed_globals):
         findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-name",
-                                f"模板中的“{unknown}”不存在(拼写错误?),可用:{'、'.join(sorted(known))}"))
+                                f"模板中的“{unknown}”不存在（拼写错误？），可用：{'、'.join(sorted(known))}"))
     for source in template.sources:
         for unknown in sorted(_unknown_attributes(source, env)):
             findings.append(Finding(rel, 0, 0, unknown, "error", "template-unknown-field",
-                                    f"模板中的“{unknown}”不存在(拼写错误?)"))
+                                    f"模板中的“{unknown}”不存在（拼写错误？）"))
     return tuple(findings)
 

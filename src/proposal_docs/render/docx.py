@@ -56,7 +56,7 @@ def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, 
         archive = zipfile.ZipFile(io.BytesIO(content))
         patcher = DocxTemplate(io.BytesIO(content))  # only its patch_xml is used; it never renders here
     except Exception as exc:  # noqa: BLE001 - zipfile and python-docx raise many kinds for a bad file
-        raise TemplateProblem(f"模板 {label} 无法打开:不是有效的 .docx 文件({exc})") from exc
+        raise TemplateProblem(f"模板 {label} 无法打开：不是有效的 .docx 文件（{exc}）") from exc
     parts = []
     with archive:
         for info in archive.infolist():
@@ -68,7 +68,7 @@ def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, 
                     continue
             parts.append((info.filename, data, None))
     if not any(name == DOCUMENT_PART for name, _, _ in parts):
-        raise TemplateProblem(f"模板 {label} 缺少 word/document.xml,不是 Word 文档")
+        raise TemplateProblem(f"模板 {label} 缺少 word/document.xml，不是 Word 文档")
     return parts
 
 
@@ -88,7 +88,7 @@ class PreparedTemplate:
             try:
                 content = path.read_bytes()
             except OSError as exc:
-                raise TemplateProblem(f"模板 {template_label(path)} 无法读取:{exc.strerror}") from exc
+                raise TemplateProblem(f"模板 {template_label(path)} 无法读取：{exc.strerror}") from exc
         raw_parts = _patched_parts(content, template_label(path))
         self._sources = [(name, source) for name, _, source in raw_parts if source is not None]
         self.sources = [source for _, source in self._sources]
@@ -99,7 +99,7 @@ class PreparedTemplate:
                 try:
                     template = env.from_string(source)
                 except TemplateError as exc:
-                    raise TemplateProblem(f"模板 {template_label(path)} 中的标签有误:{exc}") from exc
+                    raise TemplateProblem(f"模板 {template_label(path)} 中的标签有误：{exc}") from exc
             self.parts.append(_Part(name, deflate(name, data) if data is not None else None, template))
 
     def names(self) -> set[str]:
@@ -129,7 +129,7 @@ class PreparedTemplate:
         try:
             return template.render(context)
         except TemplateError as exc:
-            raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败:{exc}") from exc
+            raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败：{exc}") from exc
 
     def render(self, context: dict, *, title: str, date: dt.date | None) -> bytes:
         members = []
@@ -155,7 +155,7 @@ def _check_well_formed(xml: bytes, template_name: str) -> None:
     try:
         parser.Parse(xml, True)
     except expat.ExpatError as exc:
-        raise TemplateProblem(f"模板 {template_name} 生成的 XML 无效:{exc}") from exc
+        raise TemplateProblem(f"模板 {template_name} 生成的 XML 无效：{exc}") from exc
 
 
 def document_timestamp(date: dt.date | None) -> str:

@@ -22,13 +22,13 @@ def today(project_timezone: str, override: dt.date | None = None) -> dt.date:
         try:
             return dt.date.fromisoformat(env)
         except ValueError:
-            raise ValueError(f"环境变量 {TODAY_VARIABLE} 应写作 YYYY-MM-DD,实际为“{env}”") from None
+            raise ValueError(f"环境变量 {TODAY_VARIABLE} 应写作 YYYY-MM-DD，实际为“{env}”") from None
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when the clock is asked
 
     try:
         zone = ZoneInfo(project_timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"未知的时区“{project_timezone}”(proposal-docs.yaml 的 timezone)") from None
+        raise ValueError(f"未知的时区“{project_timezone}”（proposal-docs.yaml 的 timezone）") from None
     return dt.datetime.now(zone).date()
 
 

@@ -17,30 +17,30 @@ from ..model.repository import CaseFile, Repository, Year
 def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
     case, src = item.case, item.source
     if not case.proposers and not case.proposer_org:
-        yield src.finding(("proposers",), "至少写一位提案人(proposers),或写集体提案单位(proposer_org)",
+        yield src.finding(("proposers",), "至少写一位提案人（proposers），或写集体提案单位（proposer_org）",
                           code="no-proposer")
     if case.title == PLACEHOLDER or PLACEHOLDER in case.proposers:
-        yield src.finding(("title",) if case.title == PLACEHOLDER else ("proposers",), "尚未填写(新建案件的占位内容)",
+        yield src.finding(("title",) if case.title == PLACEHOLDER else ("proposers",), "尚未填写（新建案件的占位内容）",
                           code="placeholder", level="warning")
     if case.title.startswith("《") or case.title.endswith("》"):
-        yield src.finding(("title",), "案由不要带书名号《》,生成文件时会自动加上", code="title-brackets")
+        yield src.finding(("title",), "案由不要带书名号《》，生成文件时会自动加上", code="title-brackets")
     if case.role is Role.co and not case.lead_unit:
-        yield src.finding(("lead_unit",), "会办件(role: co)必须写主办单位 lead_unit", code="co-needs-lead-unit")
+        yield src.finding(("lead_unit",), "会办件（role: co）必须写主办单位 lead_unit", code="co-needs-lead-unit")
     if case.role is not Role.co and case.lead_unit:
-        yield src.finding(("lead_unit",), f"lead_unit 只用于会办件,本件为{LABELS[case.role]}件", code="lead-unit-not-co")
+        yield src.finding(("lead_unit",), f"lead_unit 只用于会办件，本件为{LABELS[case.role]}件", code="lead-unit-not-co")
     if case.role is not Role.lead and case.co_units:
-        yield src.finding(("co_units",), f"co_units 只用于主办件,本件为{LABELS[case.role]}件", code="co-units-not-lead")
+        yield src.finding(("co_units",), f"co_units 只用于主办件，本件为{LABELS[case.role]}件", code="co-units-not-lead")
     if case.role is not Role.lead and case.co_opinions:
         yield src.finding(("co_opinions",), "co_opinions 只用于主办件", code="co-opinions-not-lead")
 
     if year is not None:
         session = year.file.sessions.get(case.session)
         if session is None:
-            known = "、".join(year.file.sessions) or "(无)"
-            yield src.finding(("session",), f"会议“{case.session}”不在 {year.source.path} 中,可选:{known}",
+            known = "、".join(year.file.sessions) or "（无）"
+            yield src.finding(("session",), f"会议“{case.session}”不在 {year.source.path} 中，可选：{known}",
                               code="unknown-session")
         elif session.body is not KIND_BODY[case.kind]:
-            yield src.finding(("kind",), f"{LABELS[case.kind]}应属于{LABELS[KIND_BODY[case.kind]]}会议,"
+            yield src.finding(("kind",), f"{LABELS[case.kind]}应属于{LABELS[KIND_BODY[case.kind]]}会议，"
                               f"而“{case.session}”是{LABELS[session.body]}会议", code="kind-session-mismatch")
 
     reply = case.reply
@@ -54,7 +54,7 @@ def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
                 yield src.finding(("reply", "disclosure"), "缺少公开属性", code="missing")
     if case.feedback:
         if reply is None:
-            yield src.finding(("feedback",), "还没有答复(reply),不会有征询意见表反馈", code="feedback-without-reply")
+            yield src.finding(("feedback",), "还没有答复（reply），不会有征询意见表反馈", code="feedback-without-reply")
         elif case.role is Role.co:
             yield src.finding(("feedback",), "会办件不发征询意见表", code="feedback-on-co")
         elif case.feedback.date < reply.date:
@@ -63,7 +63,7 @@ def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
         yield src.finding(("extension", "due"), "延期后的期限早于交办日期", code="extension-before-assigned")
     for i, contact in enumerate(case.communications):
         if contact.date < case.assigned.replace(year=case.assigned.year - 1):
-            yield src.finding(("communications", i, "date"), "沟通日期比交办日期早一年以上,请核对",
+            yield src.finding(("communications", i, "date"), "沟通日期比交办日期早一年以上，请核对",
                               code="contact-too-early", level="warning")
 
 
@@ -77,7 +77,7 @@ def repository_rules(repo: Repository) -> Iterator[Finding]:
             if len(items) > 1:
                 others = "、".join(i.source.path for i in items)
                 for item in items:
-                    yield item.source.finding(("number",), f"{session} 第{number}号重复:{others}",
+                    yield item.source.finding(("number",), f"{session} 第{number}号重复：{others}",
                                               code="duplicate-number")
     by_doc: dict[str, list[CaseFile]] = defaultdict(list)
     for item in repo.all_cases():
@@ -91,7 +91,7 @@ def repository_rules(repo: Repository) -> Iterator[Finding]:
         if len(items) + len(unread.get(number, ())) > 1:
             others = "、".join(sorted([i.source.path for i in items] + unread.get(number, [])))
             for item in items:
-                yield item.source.finding(("reply", "doc_number"), f"文号“{number}”重复:{others}",
+                yield item.source.finding(("reply", "doc_number"), f"文号“{number}”重复：{others}",
                                           code="duplicate-doc-number")
 
 

@@ -104,11 +104,11 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
         if days_left < 0:
             line, column = source.position(due_at)
             found.append(Finding(source.path, line, column, "reply", "error", "overdue",
-                                 f"已超过{what}期限 {chinese_date(d.due)} {-days_left} 天,仍未{verb}"))
+                                 f"已超过{what}期限 {chinese_date(d.due)} {-days_left} 天，仍未{verb}"))
         elif days_left <= d.warn_days:
             line, column = source.position(due_at)
             found.append(Finding(source.path, line, column, "reply", "warning", "due-soon",
-                                 f"{what}期限 {chinese_date(d.due)},还剩 {days_left} 天"))
+                                 f"{what}期限 {chinese_date(d.due)}，还剩 {days_left} 天"))
     else:
         if case.reply.date > d.due:
             found.append(source.finding(("reply", "date"),
@@ -122,7 +122,7 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
         contacted = any(c.date <= d.first_contact_due for c in case.communications)
         if not contacted:
             found.append(source.finding(("communications",),
-                                        f"办前沟通期限 {chinese_date(d.first_contact_due)} 已过,没有与提案人沟通的记录",
+                                        f"办前沟通期限 {chinese_date(d.first_contact_due)} 已过，没有与提案人沟通的记录",
                                         code="no-first-contact", level="warning"))
     return found
 
