@@ -15,10 +15,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gongwen import (RULE_LENGTH, TEXT_WIDTH, THICK, THIN, GAP, anchored_shape, border, double_rule, frame,  # noqa: E402
-                     new_document, set_column_widths, text_paragraph_xml)
-from gongwen import cell_margins, row_flags  # noqa: E402  (the form and the archive index)
-from gongwen import DIGIT, SIGNATURE_LEFT  # noqa: E402  (the 落款 over dates of 6, 7 or 8 digits)
+from gongwen import DIGIT, SIGNATURE_LEFT, TEXT_WIDTH, border, new_document, set_column_widths  # noqa: E402
+from gongwen_shapes import (GAP, RULE_LENGTH, THICK, THIN, anchored_shape, cell_margins, double_rule,  # noqa: E402
+                            frame, row_flags, text_paragraph_xml)
 from docx.shared import Pt, Twips  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
