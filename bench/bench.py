@@ -93,7 +93,7 @@ def naive_loop(root: Path, out: Path) -> None:
     from proposal_docs.render.batch import Templates
     from proposal_docs.render.contexts import context_for
     from proposal_docs.render.filters import make_environment
-    from proposal_docs.rules import load_repository
+    from proposal_docs.rules.checking import load_repository
 
     repo = load_repository(root)
     env = make_environment()
