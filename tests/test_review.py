@@ -97,10 +97,18 @@ def test_serve_rebuilds_on_change(example):
             time.sleep(0.3)
         return False
 
+    def builds() -> int:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/.livereload", timeout=5) as response:
+            return int(response.read())
+
     try:
         assert wait_for("尽快建设绿色环保家具产业园")
+        assert "/.livereload" in page()  # served pages ask for the build number, to reload by themselves
+        assert "/.livereload" not in (example / "build/site/2024/index.html").read_text("utf-8")  # not on disk
+        before = builds()
         edit(example / "cases/2024/p057.yaml", "title: 关于加强工业园区用电保障的建议", "title: 关于保障园区用电的建议")
         assert wait_for("关于保障园区用电的建议")
+        assert builds() > before
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -255,11 +255,12 @@ def fonts() -> None:
 def serve(opts: Options, host: str, port: int) -> None:
     """在本机提供 build/site 网页，案件或模板一改动就重新生成（Ctrl+C 停止）。"""
     from ..commands.build import Warm
-    from ..commands.serve import start_server, watch
+    from ..commands.serve import Builds, start_server, watch
     from .build import run_build_command
 
     root = opts.repository_root()
     warm = Warm()  # this process lives on: parsed files and prepared templates are kept between rebuilds
+    builds = Builds()
 
     def rebuild() -> None:
         try:
@@ -267,8 +268,10 @@ def serve(opts: Options, host: str, port: int) -> None:
         except SystemExit as exc:  # a broken case must not stop the server: report and wait for the fix
             if exc.code:
                 click.echo("有错误，网页保持上一次的内容；修正后会自动重新生成。", err=True)
+                return
+        builds.finished()  # the open pages reload
 
-    server = start_server(root / BUILD_DIR / "site", host, port)
+    server = start_server(root / BUILD_DIR / "site", host, port, builds)
     opts.say(f"正在提供 http://{host}:{server.server_address[1]}/，修改案件或模板后自动重新生成，按 Ctrl+C 停止。")
     try:
         watch(root, rebuild)

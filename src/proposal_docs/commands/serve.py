@@ -2,7 +2,9 @@
 
 Like `mkdocs serve`: one build at start, then watchfiles waits for changes under cases/,
 templates/ and proposal-docs.yaml and runs the same incremental build again. The HTTP server runs
-in a thread and serves build/site as it is on disk, so a page reload shows the new build.
+in a thread and serves build/site as it is on disk. Every HTML page it serves (not the files on
+disk) carries a small script that asks `/.livereload` for the number of the last build once a
+second and reloads the page when it changes, so the open browser shows each rebuild by itself.
 """
 
 from __future__ import annotations
@@ -16,14 +18,61 @@ from typing import Callable
 from ..model.layout import BUILD_DIR, PROJECT_FILE
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+RELOAD_PATH = "/.livereload"
+# {build}: the build the page was served from, so that a rebuild before the first poll is seen too
+RELOAD_SCRIPT = (
+    "<script>(function(){var seen='{build}';setInterval(function(){"
+    "fetch('" + RELOAD_PATH + "',{cache:'no-store'}).then(function(r){return r.text();}).then(function(n){"
+    "if(n!==seen){location.reload();}}).catch(function(){});},1000);})();</script>"
+)
+
+
+class Builds:
+    """How many builds `serve` has finished: what the pages ask to know when to reload."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def finished(self) -> None:
+        with self._lock:
+            self.count += 1
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    builds: Builds
+
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         pass
 
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        if self.path.split("?", 1)[0] == RELOAD_PATH:
+            self._reply(str(self.builds.count).encode("ascii"), "text/plain; charset=utf-8")
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            page = path.read_bytes()
+            at = page.rfind(b"</body>")
+            at = len(page) if at < 0 else at
+            script = RELOAD_SCRIPT.replace("{build}", str(self.builds.count)).encode("ascii")
+            self._reply(page[:at] + script + page[at:], "text/html; charset=utf-8")
+            return
+        super().do_GET()
 
-def start_server(site: Path, host: str, port: int) -> ThreadingHTTPServer:
+    def _reply(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def start_server(site: Path, host: str, port: int, builds: Builds) -> ThreadingHTTPServer:
     site.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    handler = functools.partial(type("Handler", (_Handler,), {"builds": builds}), directory=str(site))
     server = ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
