@@ -255,3 +255,26 @@ def test_an_edit_counts_the_pages_of_its_own_letter_only(example, monkeypatch):
     result = run(example, "-v", "build", "--no-site", "-j", "1")
     assert result.exit_code == 0 and "会办意见/提案第041号" in result.output
     assert counted == []
+
+
+def test_pages_counted_for_a_build_from_before_are_kept_for_the_next_edit(example, monkeypatch):
+    """A build/ whose manifest has no pages yet (made by an earlier version) gets them on the next
+    build, so the edit after that counts no letter again."""
+    import json
+
+    from proposal_docs.render import contexts
+
+    assert run(example, "build", "--no-site", "-j", "1").exit_code == 0
+    path = example / "build" / ".manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    for entry in data["outputs"].values():
+        entry.pop("pages", None)
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    edit(example / "cases/2024/p041.yaml", "年内完成诊断企业30家以上", "年内完成诊断企业40家以上")
+    assert run(example, "build", "--no-site", "-j", "1").exit_code == 0
+    counted = []
+    real = contexts.estimated_pages
+    monkeypatch.setattr(contexts, "estimated_pages", lambda *args: counted.append(args[1].rel) or real(*args))
+    edit(example / "cases/2024/p041.yaml", "年内完成诊断企业40家以上", "年内完成诊断企业50家以上")
+    assert run(example, "build", "--no-site", "-j", "1").exit_code == 0
+    assert counted == []

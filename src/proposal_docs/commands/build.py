@@ -134,10 +134,12 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
             write(cases_todo)
             pages = letter_pages_known(repo, manifest)
             if not force:
+                letters = LetterPages(warm.templates.get(repo.root, LETTER_TEMPLATES), pages)
                 years_todo = _cut_off_unchanged_content(repo, years_todo, old, manifest, prints, build_dir, hasher,
-                                                        LetterPages(warm.templates.get(repo.root, LETTER_TEMPLATES),
-                                                                    pages))
+                                                        letters)
                 total = len(cases_todo) + len(years_todo)
+                pages.update(letters.counted)
+                _record_pages(repo, manifest, letters.counted)  # a build/ from before pages were recorded
             write(years_todo, pages)
             report.unchanged = len(manifest) - len(report.written)
             if site_today is not None:
@@ -171,6 +173,15 @@ def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str,
             if isinstance(pages, int) and pages > 0:
                 known[item.rel] = pages
     return known
+
+
+def _record_pages(repo: Repository, manifest: dict[str, dict], counted: dict[str, int]) -> None:
+    """Keep pages counted outside a letter's rendering with the letter's manifest entry."""
+    for year in repo.years.values():
+        for item in year.cases:
+            letter = counted_letter(item, year.year, repo.project.reply_to) if item.rel in counted else None
+            if letter and letter.path in manifest and "pages" not in manifest[letter.path]:
+                manifest[letter.path] = {**manifest[letter.path], "pages": counted[item.rel]}
 
 
 def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], manifest: dict[str, dict],

@@ -152,10 +152,13 @@ class LetterPages:
     def __init__(self, templates: Prepared, known: Mapping[str, int] | None = None):
         self.templates = templates
         self.known = known or {}
+        self.counted: dict[str, int] = {}  # what was not known and counted here, by case file
 
     def __call__(self, repo: Repository, item: CaseFile, year: int) -> int:
-        pages = self.known.get(item.rel)
-        return pages if pages is not None else estimated_pages(repo, item, year, self.templates)
+        pages = self.known.get(item.rel, self.counted.get(item.rel))
+        if pages is None:
+            pages = self.counted[item.rel] = estimated_pages(repo, item, year, self.templates)
+        return pages
 
 
 @dataclass(frozen=True)
