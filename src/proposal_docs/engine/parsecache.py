@@ -30,7 +30,7 @@ from typing import Any
 from .. import __version__
 from ..files import atomic_write
 from ..model.findings import Finding
-from ..model.loading import Source, shared
+from ..model.loading import Source
 
 FORMAT = f"proposal-docs parsed 2 {__version__}"
 
@@ -186,23 +186,14 @@ def _decode(value: Any) -> Any:
     raise ValueError(kind)
 
 
-def _marks(table: dict) -> list:
-    return [[list(path), line, column] for path, (line, column) in table.items()]
-
-
-def _unmarks(rows: list) -> dict:
-    # paths and positions shared (model.loading.shared): JSON makes new objects of every one, and
-    # there are millions at 20,000 cases
-    return {shared(tuple(path)): shared((line, column)) for path, line, column in rows}
-
-
 def encode_parsed(parsed: tuple[Any, Source]) -> list:
     data, source = parsed
     problems = [[f.file, f.line, f.column, f.field, f.level, f.code, f.message] for f in source.problems]
-    return [_encode(data), source.path, _marks(source.values), _marks(source.keys), problems]
+    values, keys = source.rows()
+    return [_encode(data), source.path, values, keys, problems]
 
 
 def decode_parsed(encoded: list) -> tuple[Any, Source]:
     data, path, values, keys, problems = encoded
-    source = Source(path, _unmarks(values), _unmarks(keys), [Finding(*p) for p in problems])
+    source = Source.from_rows(path, values, keys, [Finding(*p) for p in problems])
     return _decode(data), source

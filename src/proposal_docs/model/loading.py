@@ -9,7 +9,6 @@ mapped back onto those marks, so every message names ``file:line:column`` and th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,14 +55,48 @@ class LoadError(Exception):
         self.finding = finding
 
 
-@dataclass
 class Source:
-    """Where each value of one file was written."""
+    """Where each value of one file was written.
 
-    path: str  # relative to the repository root, forward slashes
-    values: dict[FieldPath, Position] = field(default_factory=dict)
-    keys: dict[FieldPath, Position] = field(default_factory=dict)
-    problems: list[Finding] = field(default_factory=list)  # found while reading, reported with the rest
+    values and keys map a field path to its (line, column). A file taken from the parse cache
+    keeps them as the cache's rows until a finding asks for a position: most files never have
+    one, and turning a thousand files' rows into tables would be most of a small rebuild.
+    """
+
+    def __init__(self, path: str, values: dict[FieldPath, Position] | None = None,
+                 keys: dict[FieldPath, Position] | None = None, problems: list[Finding] | None = None):
+        self.path = path  # relative to the repository root, forward slashes
+        self._values = values if values is not None else {}
+        self._keys = keys if keys is not None else {}
+        self._rows: tuple[list, list] | None = None
+        self.problems = problems if problems is not None else []  # found while reading, reported with the rest
+
+    @classmethod
+    def from_rows(cls, path: str, values: list, keys: list, problems: list[Finding]) -> Source:
+        """rows: [[path as a list, line, column], …] for values and for keys (see rows())."""
+        source = cls(path, problems=problems)
+        source._rows = (values, keys)
+        return source
+
+    def rows(self) -> tuple[list, list]:
+        if self._rows is not None:
+            return self._rows
+        return _as_rows(self._values), _as_rows(self._keys)
+
+    def _tables(self) -> None:
+        if self._rows is not None:
+            values, keys = self._rows
+            self._values, self._keys, self._rows = _from_rows(values), _from_rows(keys), None
+
+    @property
+    def values(self) -> dict[FieldPath, Position]:
+        self._tables()
+        return self._values
+
+    @property
+    def keys(self) -> dict[FieldPath, Position]:
+        self._tables()
+        return self._keys
 
     def position(self, path: FieldPath, *, of_key: bool = False) -> Position:
         """The position of a field, or of its nearest written ancestor when it is missing."""
@@ -80,6 +113,15 @@ class Source:
                 of_key: bool = False) -> Finding:
         line, column = self.position(path, of_key=of_key)
         return Finding(self.path, line, column, dotted(path), level, code, message)  # type: ignore[arg-type]
+
+
+def _as_rows(table: dict) -> list:
+    return [[list(path), line, column] for path, (line, column) in table.items()]
+
+
+def _from_rows(rows: list) -> dict:
+    # paths and positions shared: rows from JSON make new objects of every one
+    return {shared(tuple(path)): shared((line, column)) for path, line, column in rows}
 
 
 def dotted(path: FieldPath) -> str:
