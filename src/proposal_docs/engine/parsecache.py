@@ -32,7 +32,7 @@ from ..files import atomic_write
 from ..model.findings import Finding
 from ..model.loading import Source
 
-FORMAT = f"proposal-docs parsed 2 {__version__}"
+FORMAT = f"proposal-docs parsed 3 {__version__}"
 
 
 def user_cache_folder() -> Path:
@@ -189,11 +189,12 @@ def _decode(value: Any) -> Any:
 def encode_parsed(parsed: tuple[Any, Source]) -> list:
     data, source = parsed
     problems = [[f.file, f.line, f.column, f.field, f.level, f.code, f.message] for f in source.problems]
-    values, keys = source.rows()
-    return [_encode(data), source.path, values, keys, problems]
+    return [_encode(data), source.path, source.marks_text(), problems]
 
 
 def decode_parsed(encoded: list) -> tuple[Any, Source]:
-    data, path, values, keys, problems = encoded
-    source = Source.from_rows(path, values, keys, [Finding(*p) for p in problems])
+    data, path, marks, problems = encoded
+    if not isinstance(marks, str):
+        raise TypeError("marks")
+    source = Source.from_text(path, marks, [Finding(*p) for p in problems])
     return _decode(data), source

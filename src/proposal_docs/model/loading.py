@@ -8,6 +8,7 @@ mapped back onto those marks, so every message names ``file:line:column`` and th
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,9 @@ class Source:
     """Where each value of one file was written.
 
     values and keys map a field path to its (line, column). A file taken from the parse cache
-    keeps them as the cache's rows until a finding asks for a position: most files never have
-    one, and turning a thousand files' rows into tables would be most of a small rebuild.
+    keeps them as the cache's JSON text until a finding asks for a position: most files never
+    have one, and building a thousand files' tables would be most of a small rebuild (the text
+    is also the smallest way to hold them for 20,000 cases).
     """
 
     def __init__(self, path: str, values: dict[FieldPath, Position] | None = None,
@@ -68,25 +70,26 @@ class Source:
         self.path = path  # relative to the repository root, forward slashes
         self._values = values if values is not None else {}
         self._keys = keys if keys is not None else {}
-        self._rows: tuple[list, list] | None = None
+        self._text: str | None = None
         self.problems = problems if problems is not None else []  # found while reading, reported with the rest
 
     @classmethod
-    def from_rows(cls, path: str, values: list, keys: list, problems: list[Finding]) -> Source:
-        """rows: [[path as a list, line, column], …] for values and for keys (see rows())."""
+    def from_text(cls, path: str, text: str, problems: list[Finding]) -> Source:
+        """text: what marks_text() gave."""
         source = cls(path, problems=problems)
-        source._rows = (values, keys)
+        source._text = text
         return source
 
-    def rows(self) -> tuple[list, list]:
-        if self._rows is not None:
-            return self._rows
-        return _as_rows(self._values), _as_rows(self._keys)
+    def marks_text(self) -> str:
+        """values and keys as JSON: [[[path…], line, column], …] for each."""
+        if self._text is not None:
+            return self._text
+        return json.dumps([_as_rows(self._values), _as_rows(self._keys)], ensure_ascii=False, separators=(",", ":"))
 
     def _tables(self) -> None:
-        if self._rows is not None:
-            values, keys = self._rows
-            self._values, self._keys, self._rows = _from_rows(values), _from_rows(keys), None
+        if self._text is not None:
+            values, keys = json.loads(self._text)
+            self._values, self._keys, self._text = _from_rows(values), _from_rows(keys), None
 
     @property
     def values(self) -> dict[FieldPath, Position]:
