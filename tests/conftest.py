@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -51,3 +56,19 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[int]:
+    """`proposal-docs serve` on a free port, as a clerk starts it, stopped afterwards; yields the port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PROPOSAL_DOCS_TODAY="2024-06-10")
+    server = subprocess.Popen([sys.executable, "-m", "proposal_docs", "--root", str(root), "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

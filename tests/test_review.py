@@ -69,18 +69,10 @@ def test_textconv_prints_the_text(example, tmp_path):
 
 
 def test_serve_rebuilds_on_change(example):
-    import os
-    import socket
-    import sys
     import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PROPOSAL_DOCS_TODAY="2024-06-10")
-    server = subprocess.Popen([sys.executable, "-m", "proposal_docs", "--root", str(example), "serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    from conftest import serving
 
     def page() -> str:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/2024/index.html", timeout=5) as response:
@@ -101,7 +93,7 @@ def test_serve_rebuilds_on_change(example):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/.livereload", timeout=5) as response:
             return int(response.read())
 
-    try:
+    with serving(example) as port:
         assert wait_for("尽快建设绿色环保家具产业园")
         assert "/.livereload" in page()  # served pages ask for the build number, to reload by themselves
         assert "/.livereload" not in (example / "build/site/2024/index.html").read_text("utf-8")  # not on disk
@@ -109,6 +101,3 @@ def test_serve_rebuilds_on_change(example):
         edit(example / "cases/2024/p057.yaml", "title: 关于加强工业园区用电保障的建议", "title: 关于保障园区用电的建议")
         assert wait_for("关于保障园区用电的建议")
         assert builds() > before
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -89,36 +89,21 @@ def test_every_page_in_a_real_browser(site):
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium 未安装（Debian: apt-get install chromium）；.ci/run 会安装")
 def test_serve_reloads_the_open_page_after_a_rebuild(example):
     """`serve` in the foreground: a page open in the browser shows an edit without being reloaded by hand."""
-    import os
-    import socket
-    import subprocess
-    import sys
-
     from playwright.sync_api import sync_playwright
 
-    from conftest import edit
+    from conftest import edit, serving
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PROPOSAL_DOCS_TODAY="2024-06-10")
-    server = subprocess.Popen([sys.executable, "-m", "proposal_docs", "--root", str(example), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            for _ in range(120):  # the first build
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/2024/index.html")
-                    if "尽快建设绿色环保家具产业园" in page.inner_text("body"):
-                        break
-                except Exception:  # noqa: BLE001 - not listening yet
-                    pass
-                page.wait_for_timeout(500)
-            edit(example / "cases/2024/p057.yaml", "title: 关于加强工业园区用电保障的建议", "title: 关于保障园区用电的建议")
-            page.wait_for_function("document.body.innerText.includes('关于保障园区用电的建议')", timeout=60_000)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serving(example) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        for _ in range(120):  # the first build
+            try:
+                page.goto(f"http://127.0.0.1:{port}/2024/index.html")
+                if "尽快建设绿色环保家具产业园" in page.inner_text("body"):
+                    break
+            except Exception:  # noqa: BLE001 - not listening yet
+                pass
+            page.wait_for_timeout(500)
+        edit(example / "cases/2024/p057.yaml", "title: 关于加强工业园区用电保障的建议", "title: 关于保障园区用电的建议")
+        page.wait_for_function("document.body.innerText.includes('关于保障园区用电的建议')", timeout=60_000)
+        browser.close()
