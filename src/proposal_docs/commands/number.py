@@ -15,9 +15,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-import yaml
-
 from ..files import atomic_write
+from ..model.loading import LoadError, parse_yaml, scalar_text
 from ..model.models import Role
 from ..model.repository import CaseFile, Repository
 
@@ -61,13 +60,8 @@ def plan_numbers(repo: Repository) -> list[Assignment]:
 
 
 def _yaml_value(text: str) -> str:
-    """The number as a plain scalar when YAML reads it back unchanged, else quoted."""
-    try:
-        if yaml.safe_load(f"k: {text}") == {"k": text}:
-            return text
-    except yaml.YAMLError:
-        pass
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """The number as a plain scalar when the loader reads it back unchanged, else quoted."""
+    return scalar_text(text)
 
 
 def _splice(text: str, item: CaseFile, number: str) -> str | None:
@@ -107,12 +101,23 @@ def _round_trip(text: str, number: str) -> str:
     return out.getvalue()
 
 
+def written_doc_number(text: str, rel: str) -> str | None:
+    """reply.doc_number as `check` will read the rewritten file."""
+    try:
+        data, _ = parse_yaml(text, rel)
+    except LoadError:
+        return None
+    reply = data.get("reply") if isinstance(data, dict) else None
+    number = reply.get("doc_number") if isinstance(reply, dict) else None
+    return str(number) if isinstance(number, str) else None
+
+
 def write_number(assignment: Assignment) -> None:
     path = assignment.item.path
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     updated = _splice(text, assignment.item, assignment.number) or _round_trip(text, assignment.number)
-    if (yaml.safe_load(updated) or {}).get("reply", {}).get("doc_number") != assignment.number:
+    if written_doc_number(updated, assignment.item.rel) != assignment.number:
         raise RuntimeError(f"{assignment.item.rel}：写入文号后校验失败，文件未改动")
     atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + updated.encode("utf-8"))

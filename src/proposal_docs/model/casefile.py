@@ -8,12 +8,12 @@ text whatever characters it holds.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import atomic_create
+from .loading import quoted
 from .models import KIND_BODY, Body, Kind
 
 MODELINE = "# yaml-language-server: $schema=../../schema/case.schema.json"
@@ -37,7 +37,7 @@ class NewCase:
 def quote(value) -> str:
     if value is None:
         return "null"
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value)
 
 
 def file_name(kind: Kind, number: int) -> str:

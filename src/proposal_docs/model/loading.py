@@ -334,6 +334,24 @@ def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
     return builder.build(node, ()), builder.source
 
 
+def scalar_text(text: str) -> str:
+    """text as a YAML scalar this loader reads back as exactly text: plain when it can be, else
+    double-quoted with JSON's escapes (which YAML's double quotes read alike)."""
+    try:
+        data, _ = parse_yaml(f"k: {text}", "")
+        if isinstance(data, dict) and isinstance(data.get("k"), Plain) and data["k"] == text and "#" not in text:
+            return text
+    except LoadError:
+        pass
+    return quoted(text)
+
+
+def quoted(text: str) -> str:
+    """text in YAML double quotes: JSON's escapes, plus the three characters YAML takes for line
+    breaks inside quotes, so the quoted text reads back as written."""
+    return json.dumps(text, ensure_ascii=False).replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+
+
 # --- validation --------------------------------------------------------------------------------
 
 
