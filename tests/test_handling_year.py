@@ -141,7 +141,7 @@ def test_returned_case_is_never_overdue_but_cannot_also_be_replied(example):
     replied = RETURNED + "reply: {date: 2024-05-20, category: A, disclosure: public, body: 正文}\n"
     result, lines = check(example, "p120.yaml", replied)
     assert result.exit_code == 1
-    assert [line.split("：")[0] for line in lines] == ["cases/2024/p120.yaml:7:1 returned"], lines
+    assert [line.split("：")[0] for line in lines] == ["cases/2024/p120.yaml:8:3 returned"], lines
     assert "本件已退办（returned），不应再有答复 reply" in lines[0]
 
 
