@@ -185,3 +185,16 @@ def test_followup_without_first_reply_or_feedback(example):
     no_feedback = SECOND.split("feedback:")[0] + "followups:\n  - reply: {date: 2024-06-25, category: A, disclosure: public, body: 再次}\n"
     result, lines = check(example, "p121.yaml", no_feedback)
     assert result.exit_code == 1 and any("followups[0]：二次办理答复的是上一轮的征询意见反馈，但 feedback 还没有填写" in l for l in lines)
+
+
+def test_status_shows_returned_cases_and_second_handling(example):
+    (example / "cases/2024/p120.yaml").write_text(RETURNED, encoding="utf-8")
+    (example / "cases/2024/p121.yaml").write_text(SECOND, encoding="utf-8")
+    result = run(example, "status", "--today", "2024-06-20", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    row = next(line for line in result.output.splitlines() if "p121.yaml" in line)
+    assert "2024-07-01" in row and "二次办理中" in row and " 11 " in row
+    assert "已退办" in result.output
+    row = next(line for line in result.output.splitlines() if "p120.yaml" in line)
+    assert "2024-03-27" in row and "市水利局" in row and "农村饮水安全属水利部门职责" in row
+    assert "合计 14" in result.output and "已退办 1" in result.output and "二次办理中 1" in result.output
