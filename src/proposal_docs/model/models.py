@@ -166,6 +166,8 @@ class Returned(Strict):
     date: dt.date = Field(title="退办日期", description="须在交办后 deadlines.<body>.return（默认 7 个工作日）之内")
     reason: Text = Field(title="退办理由", description="如 不属于本单位职责范围")
     to: Line | None = Field(None, title="建议承办单位", description="可选：建议改由哪个单位承办")
+    doc_number: Line | None = Field(None, title="退办申请函文号",
+                                    description="与答复函同一序列；一经写入永不改变，留空则由 proposal-docs number 编号")
 
 
 class Followup(Strict):
@@ -225,6 +227,17 @@ class Case(Strict):
         """The opinion rates count: the latest round's feedback (None while that round awaits it)."""
         rounds = self.rounds
         return rounds[-1][1] if rounds else None
+
+    def letters(self) -> list[tuple[tuple[str | int, ...], Reply | Returned]]:
+        """Every letter of the case that carries a 文号, with where it is written: the reply, each
+        followup reply (再次答复) and the return request (退办申请函)."""
+        found: list[tuple[tuple[str | int, ...], Reply | Returned]] = []
+        if self.reply:
+            found.append((("reply",), self.reply))
+        found += [(("followups", i, "reply"), f.reply) for i, f in enumerate(self.followups)]
+        if self.returned:
+            found.append((("returned",), self.returned))
+        return found
 
     @property
     def proposer_names(self) -> list[str]:
