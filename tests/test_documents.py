@@ -33,7 +33,7 @@ def test_full_document_set(built):
     assert len([n for n in names if "/答复函/" in n]) == 9  # p052's 再次答复 among them
     assert len([n for n in names if "/会办意见/" in n]) == 5
     assert len([n for n in names if "/征询意见表/" in n]) == 9
-    assert [n for n in names if "/退办申请函/" in n] == ["2024/退办申请函/提案第118号-关于加强农村饮水安全保障的建议.docx"]
+    assert [n for n in names if "/退办申请函/" in n] == ["2024/退办申请函/提案第046号-关于加强农村饮水安全保障的建议.docx"]
     assert "2024/答复函/提案第052号-关于支持中小企业数字化转型的建议-再次答复.docx" in names
     assert "2024/答复函/提案第007号-尽快建设绿色环保家具产业园,促传统产业转型升级.docx" in names
     assert {"2024/归档文件目录-政协提案.docx", "2024/归档文件目录-人大建议.docx",
@@ -145,7 +145,7 @@ def test_summary_numbers_follow_the_seed(built):
     assert not re.search(r"[xX]", summary)
     seed = SEED.read_text(encoding="utf-8").replace(" ", "")
     expected = {
-        "市科经局共承接办理市政协十三届四次会议委员提案xx件": ("12",),  # 第118号 returned: not counted,
+        "市科经局共承接办理市政协十三届四次会议委员提案xx件": ("12",),  # 第46号 returned: not counted
         "其中主办x件": ("6",),
         "分别为第x号由聂银峰委员提交的《尽快建设绿色环保家具产业园": ("7",),
         "第x号由姚结来委员提交的《关于小型服装加工厂发展的建议》": ("9",),
@@ -168,7 +168,7 @@ def test_summary_numbers_follow_the_seed(built):
         match = re.search(pattern, summary)  # …read in our summary with the computed figures
         assert match and match.groups() == numbers, clause
     assert "聂银峰、赵方剑、胡天赐、左三立" in summary
-    assert ("另有第118号《关于加强农村饮水安全保障的建议》经研究不属于我局职责范围，已按规定申请退办（退办1件），"
+    assert ("另有第46号《关于加强农村饮水安全保障的建议》经研究不属于我局职责范围，已按规定申请退办（退办1件），"
             "不计入办理件数和办复率。") in summary
     assert ("对反馈办理结果不满意的第52号提案，再次与委员沟通、重新研究办理并再次答复，二次办理1件，"
             "再次征询结果为满意1件、基本满意0件、不满意0件。") in summary

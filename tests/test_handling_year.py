@@ -197,7 +197,7 @@ def test_status_shows_returned_cases_and_second_handling(example):
     assert "已退办" in result.output
     row = next(line for line in result.output.splitlines() if "p120.yaml" in line)
     assert "2024-03-27" in row and "市水利局" in row and "农村饮水安全属水利部门职责" in row
-    assert "合计 14" in result.output and "已退办 1" in result.output and "二次办理中 1" in result.output
+    assert "合计 16" in result.output and "已退办 2" in result.output and "二次办理中 1" in result.output
 
 
 def test_number_gives_second_replies_and_return_requests_the_reply_sequence(example):
@@ -222,17 +222,17 @@ def test_number_gives_second_replies_and_return_requests_the_reply_sequence(exam
     result = run(example, "number")
     assert result.exit_code == 0
     assert [l for l in result.output.splitlines() if l.startswith("已写入") and "p12" in l] == [
-        "已写入 cases/2024/p120.yaml：科经提〔2024〕8号（退办申请函，日期 2024-03-27）",
-        "已写入 cases/2024/p121.yaml：科经提〔2024〕9号（答复函，日期 2024-05-20）",
-        "已写入 cases/2024/p121.yaml：科经提〔2024〕10号（再次答复，日期 2024-06-25）",
-        "已写入 cases/2024/p121.yaml：科经提〔2024〕11号（第3次答复，日期 2024-07-30）",
+        "已写入 cases/2024/p120.yaml：科经提〔2024〕11号（退办申请函，日期 2024-03-27）",
+        "已写入 cases/2024/p121.yaml：科经提〔2024〕12号（答复函，日期 2024-05-20）",
+        "已写入 cases/2024/p121.yaml：科经提〔2024〕13号（再次答复，日期 2024-06-25）",
+        "已写入 cases/2024/p121.yaml：科经提〔2024〕14号（第3次答复，日期 2024-07-30）",
     ]
     text = (example / "cases/2024/p121.yaml").read_text(encoding="utf-8")
-    assert "followups:  # 二次办理\n" in text and "      doc_number: 科经提〔2024〕11号  # 待编\n" in text
-    assert "      date: 2024-06-25\n      doc_number: 科经提〔2024〕10号\n" in text
-    assert "  returned:" not in text and "  doc_number: 科经提〔2024〕8号\n" in (example / "cases/2024/p120.yaml").read_text(encoding="utf-8")
+    assert "followups:  # 二次办理\n" in text and "      doc_number: 科经提〔2024〕14号  # 待编\n" in text
+    assert "      date: 2024-06-25\n      doc_number: 科经提〔2024〕13号\n" in text
+    assert "  returned:" not in text and "  doc_number: 科经提〔2024〕11号\n" in (example / "cases/2024/p120.yaml").read_text(encoding="utf-8")
     assert run(example, "check", "--today", "2024-08-01").exit_code == 0
-    edit(example / "cases/2024/p120.yaml", "科经提〔2024〕8号", "科经提〔2024〕10号")
+    edit(example / "cases/2024/p120.yaml", "科经提〔2024〕11号", "科经提〔2024〕13号")
     lines = [l for l in run(example, "check", "--today", "2024-08-01").output.splitlines() if "重复" in l]
     assert [l.split("：")[0] for l in lines] == ["cases/2024/p120.yaml:9:15 returned.doc_number",
                                                "cases/2024/p121.yaml:18:19 followups[0].reply.doc_number"]
