@@ -172,3 +172,20 @@ def test_python_m_proposal_docs_runs_the_command_line():
     result = subprocess.run([sys.executable, "-m", "proposal_docs", "--version"], capture_output=True, text=True,
                             env={**os.environ, "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0 and result.stdout.startswith("proposal-docs ")
+
+
+def test_the_readmes_powershell_commands_exist():
+    """Every `.venv\\Scripts\\proposal-docs …` line of the README names a real command and options."""
+    import re
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```powershell\n(.*?)```", readme, flags=re.S)
+    assert blocks and all("make" not in block and ".venv/bin" not in block for block in blocks)
+    lines = [line.split("#")[0].split() for block in blocks for line in block.splitlines()]
+    used = [words[1:] for words in lines if words and words[0] == ".venv\\Scripts\\proposal-docs"]
+    assert len(used) >= 6 and ["init", "--name"] in [words[:2] for words in used]
+    for words in used:
+        command = main.commands[words[0]]
+        known = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        assert all(w in known for w in words[1:] if w.startswith("--")), words
+    assert any(words[:3] == ["py", "-m", "venv"] for words in lines)
