@@ -96,3 +96,17 @@ def test_one_line_text_with_a_wide_space_or_letters_passes(example):
     edit(path, f"title: {TITLE}", f"title: 　{TITLE}")  # an ideographic space inside a title is text
     result = check_jsonschema("--schemafile", PROJECT_ROOT / "schema/case.schema.json", path)
     assert result.returncode == 0, result.stdout
+
+
+def test_files_written_by_new_and_import_carry_both_modelines_and_pass_the_schema(example, tmp_path):
+    sheet = tmp_path / "list.csv"
+    sheet.write_text("建议号,标题,领衔人,办理方式,交办日期\n31,关于支持技改的建议,刘海,主办,20240325\n", encoding="utf-8")
+    assert run(example, "import", str(sheet), "--session", "npc-17-4").exit_code == 0
+    assert run(example, "new", "--session", "cppcc-13-4", "--title", "关于发展茶产业的建议", "--proposer", "张三",
+               "--number", "200").exit_code == 0
+    for name in ("s031.yaml", "p200.yaml"):
+        path = example / "cases/2024" / name
+        assert path.read_text(encoding="utf-8").splitlines()[:2] == [
+            "# yaml-language-server: $schema=../../schema/case.schema.json", "# $schema: ../../schema/case.schema.json"]
+        result = check_jsonschema("--schemafile", PROJECT_ROOT / "schema/case.schema.json", path)
+        assert result.returncode == 0, result.stdout
