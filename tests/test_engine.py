@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import PROJECT_ROOT, edit, run
+from conftest import PROJECT_ROOT, edit, own_template, run
 from proposal_docs.sample import generate
 
 
@@ -34,9 +34,9 @@ AGGREGATES_CPPCC = {"2024/归档文件目录-政协提案.docx", "2024/办理工
 
 def test_noop_rebuild_renders_nothing(example):
     first = run(example, "-v", "build")
-    assert len(written(first)) == 23
+    assert len(written(first)) == 28
     again = run(example, "-v", "build")
-    assert written(again) == set() and "未变 23 个" in again.output
+    assert written(again) == set() and "未变 28 个" in again.output
 
 
 def test_edit_one_case_rebuilds_its_documents_and_its_year_aggregates(example):
@@ -63,7 +63,7 @@ def test_an_archive_index_whose_rows_did_not_change_is_not_rendered_again(exampl
 
 def test_the_archive_index_follows_its_template_even_when_its_rows_stay(example):
     run(example, "build")
-    template = example / "templates/archive_index.docx"
+    template = own_template(example, "archive_index")
     doc = Document(template)
     doc.add_paragraph("(本目录一式两份)")
     doc.save(template)
@@ -74,7 +74,7 @@ def test_the_archive_index_follows_its_template_even_when_its_rows_stay(example)
 
 def test_edit_a_template_rebuilds_exactly_its_documents(example):
     run(example, "build")
-    template = example / "templates/co_opinion.docx"
+    template = own_template(example, "co_opinion")
     doc = Document(template)
     doc.add_paragraph("(此件公开发布)")
     doc.save(template)
@@ -112,10 +112,10 @@ def test_a_damaged_output_is_repaired(example):
 
 def test_force_renders_everything_and_still_removes(example):
     run(example, "build")
-    assert len(written(run(example, "-v", "build", "--force"))) == 23
+    assert len(written(run(example, "-v", "build", "--force"))) == 28
     (example / "cases/2024/p016.yaml").unlink()
     result = run(example, "-v", "build", "--force")
-    assert len(written(result)) == 22 and len(removed(result)) == 1
+    assert len(written(result)) == 27 and len(removed(result)) == 1
 
 
 def _cli(root: Path, *args: str) -> list[str]:

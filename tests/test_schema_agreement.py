@@ -73,7 +73,7 @@ def editor_verdict(text: str, kind: str) -> bool | None:
         data = editor_value(node) if node is not None else None
     except Exception:  # noqa: BLE001 - any YAML error (or a list as a key): the editor shows a syntax error
         return None
-    validator = jsonschema.Draft202012Validator(SCHEMAS[kind], format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft7Validator(SCHEMAS[kind], format_checker=jsonschema.FormatChecker())
     return validator.is_valid(data)
 
 
@@ -115,9 +115,9 @@ def compare(text: str, kind: str, label: str) -> None:
         assert tool_only(findings, text), f"{label}: the editor's schema accepts what the tool refuses: {said}"
 
 
-def test_committed_schemas_are_valid_draft_2020_12():
+def test_committed_schemas_are_valid_draft_07():
     for schema in SCHEMAS.values():
-        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.Draft7Validator.check_schema(schema)
 
 
 def repository_files(root: Path):

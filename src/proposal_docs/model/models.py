@@ -112,6 +112,8 @@ class Reply(Strict):
     doc_number: Line | None = Field(None, title="文号", description="一经写入永不改变；留空则由 proposal-docs number 编号")
     category: Line | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories，默认 A/B/C")
     disclosure: Disclosure | None = Field(None, title="公开属性", description="public 全文公开 | summary 摘要公开 | on_request 依申请公开 | withheld 不予公开")
+    abstract: Text | None = Field(None, title="摘要", validate_default=True,
+                                  description="公开页面显示的答复摘要；disclosure 为 summary（摘要公开）时必填")
     signer: Line | None = Field(None, title="签发人")
     body: Text = Field(title="答复正文", description="段落之间空一行；一、（一）1.（1）开头的段落为标题")
     cc: list[Line] = Field(default_factory=list, title="增加的抄送单位")
@@ -126,12 +128,37 @@ class Reply(Strict):
                                       {"expected": "、".join(categories), "value": value})
         return value
 
+    @field_validator("abstract")
+    @classmethod
+    def _abstract_for_summary(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """摘要公开 publishes the abstract instead of the letter: without one there is nothing to publish."""
+        if value is None and info.data.get("disclosure") is Disclosure.summary:
+            raise PydanticCustomError("abstract_missing", "公开属性为 summary（摘要公开）时必须写摘要 abstract")
+        return value
+
 
 class Feedback(Strict):
     date: Day = Field(title="征询意见表回收日期")
     attitude: Satisfaction = Field(title="办理态度")
     result: Satisfaction = Field(title="办理结果")
     comments: Note = Field("", title="意见建议")
+
+
+class Returned(Strict):
+    """退办: the case is not this bureau's and was handed back to the assigning office."""
+
+    date: Day = Field(title="退办日期", description="须在交办后 deadlines.<body>.return（默认 7 个工作日）之内")
+    reason: Text = Field(title="退办理由", description="如 不属于本单位职责范围")
+    to: Line | None = Field(None, title="建议承办单位", description="可选：建议改由哪个单位承办")
+    doc_number: Line | None = Field(None, title="退办申请函文号",
+                                    description="与答复函同一序列；一经写入永不改变，留空则由 proposal-docs number 编号")
+
+
+class Followup(Strict):
+    """二次办理: a further reply after a 不满意 feedback, and the opinion on it."""
+
+    reply: Reply = Field(title="再次答复", description="字段与 reply 相同")
+    feedback: Feedback | None = Field(None, title="再次征询意见表反馈", description="字段与 feedback 相同")
 
 
 class ArchiveItem(Strict):
@@ -164,10 +191,43 @@ class Case(Strict):
     reply: Reply | None = Field(None, title="答复")
     feedback: Feedback | None = Field(None, title="征询意见表反馈")
     archive: list[ArchiveItem] = Field(default_factory=list, title="归档材料")
+    returned: Returned | None = Field(None, title="退办", description="不属于本单位职责、已退回交办单位的案件；退办后不再答复")
+    followups: list[Followup] = Field(default_factory=list, title="二次办理",
+                                      description="对“不满意”反馈再次办理、再次答复，按时间先后排列")
 
     @property
     def body(self) -> Body:
         return KIND_BODY[self.kind]
+
+    @property
+    def rounds(self) -> list[tuple[Reply, Feedback | None]]:
+        """Each round of handling, oldest first: the reply and its feedback, then every followup."""
+        if self.reply is None:
+            return []
+        return [(self.reply, self.feedback)] + [(f.reply, f.feedback) for f in self.followups]
+
+    @property
+    def final_feedback(self) -> Feedback | None:
+        """The opinion rates count: the latest feedback received (a second reply whose form is not
+        back yet leaves the 不满意 that asked for it standing)."""
+        return next((feedback for _, feedback in reversed(self.rounds) if feedback), None)
+
+    @property
+    def final_reply(self) -> Reply | None:
+        """The latest reply: its 答复类别 is the case's outcome."""
+        rounds = self.rounds
+        return rounds[-1][0] if rounds else None
+
+    def letters(self) -> list[tuple[tuple[str | int, ...], Reply | Returned]]:
+        """Every letter of the case that carries a 文号, with where it is written: the reply, each
+        followup reply (再次答复) and the return request (退办申请函)."""
+        found: list[tuple[tuple[str | int, ...], Reply | Returned]] = []
+        if self.reply:
+            found.append((("reply",), self.reply))
+        found += [(("followups", i, "reply"), f.reply) for i, f in enumerate(self.followups)]
+        if self.returned:
+            found.append((("returned",), self.returned))
+        return found
 
     @property
     def proposer_names(self) -> list[str]:
@@ -242,6 +302,10 @@ class DeadlineRules(Strict):
     max: Duration = Field(default_factory=lambda: Duration(months=6), title="延期最长期限")
     co_opinion: Duration = Field(default_factory=lambda: Duration(months=1), title="会办意见期限")
     first_contact: Duration | None = Field(None, title="办前沟通期限")
+    return_: Duration = Field(default_factory=lambda: Duration(workdays=7), alias="return", title="退办期限",
+                              description="自交办日期起，在此期限内可申请退办，之后不作调整")
+    rehandle: Duration = Field(default_factory=lambda: Duration(months=1), title="二次办理期限",
+                               description="自“不满意”反馈的日期起，须在此期限内再次答复")
     warn_days: Count = Field(15, title="提前提醒天数")
 
 
@@ -268,6 +332,8 @@ class Typography(Strict):
 
 
 DEFAULT_CC = {Body.cppcc: ["市政协提案委员会", "市政府督查室"], Body.npc: ["市人大常委会选工委", "市政府督查室"]}
+# where a 退办申请函 goes: the office that assigned the case
+DEFAULT_ASSIGNING_OFFICE = {Body.cppcc: "市政府督查室", Body.npc: "市人大常委会选工委"}
 
 
 class Project(Strict):
@@ -277,6 +343,8 @@ class Project(Strict):
     numbering: Numbering = Field(default_factory=Numbering, title="文号")
     categories: dict[str, Line] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES), min_length=1, title="答复类别")
     cc: dict[Body, list[Line]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_CC.items()}, title="默认抄送")
+    assigning_office: dict[Body, Line] = Field(default_factory=lambda: dict(DEFAULT_ASSIGNING_OFFICE), title="交办单位",
+                                              description="退办申请函的主送单位，默认 cppcc：市政府督查室，npc：市人大常委会选工委")
     reply_to: Literal["lead", "each"] = Field("lead", title="答复函收件人", description="lead 只致领衔人 | each 每位提案人一份")
     timezone: Line = Field("Asia/Shanghai", title="时区", description="IANA 时区名，如 Asia/Shanghai")
     deadlines: dict[Body, DeadlineRules] = Field(default_factory=lambda: {Body.cppcc: DeadlineRules(), Body.npc: DeadlineRules()}, title="期限规则")
@@ -302,3 +370,6 @@ class Project(Strict):
 
     def cc_for(self, body: Body) -> list[str]:
         return list(self.cc.get(body, DEFAULT_CC[body]))
+
+    def assigning_office_for(self, body: Body) -> str:
+        return self.assigning_office.get(body, DEFAULT_ASSIGNING_OFFICE[body])
