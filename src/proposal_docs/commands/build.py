@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Callable
 
 from ..engine.fingerprints import Hasher, content_print, fingerprints
-from ..engine.manifest import intact, read_manifest, record, remove_output, write_manifest
+from ..engine.manifest import intact, read_manifest, record, remove_output, stat_of, write_manifest
 from ..engine.parsecache import ParseCache
 from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, plan, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
-from ..model.layout import BUILD_DIR
+from ..model.layout import BUILD_DIR, reason
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import LetterPages, archive_content_key
@@ -96,8 +96,12 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         hasher = Hasher(repo)
         wanted = plan(repo)
         for template in sorted({name for o in wanted for name in templates_of(o)}):
-            if not (repo.root / "templates" / f"{template}.docx").is_file():
-                raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
+            try:
+                (repo.root / "templates" / f"{template}.docx").stat()
+            except FileNotFoundError:
+                raise TemplateProblem(f"缺少模板文件 templates/{template}.docx") from None
+            except OSError as exc:  # e.g. a templates/ folder nobody may open
+                raise TemplateProblem(f"无法读取模板文件 templates/{template}.docx（{reason(exc)}）") from None
         prints = fingerprints(wanted, repo, hasher)
         prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
@@ -154,7 +158,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                 report.removed.append(path)
             write_manifest(build_dir, manifest)
         if inputs is not None:
-            recorded = {rel: (entry["size"], entry["mtime_ns"]) for rel, entry in manifest.items()}
+            recorded = {rel: stat_of(entry) for rel, entry in manifest.items()}
             numbers = {**repo.unread, **{number: doc_numbers(year) for number, year in repo.years.items()}}
             write_stamp(build_dir, inputs, recorded, repo.project.timezone,
                         site_today.isoformat() if site_today else None, numbers)

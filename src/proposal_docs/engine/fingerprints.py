@@ -6,6 +6,7 @@ Same fingerprint, same bytes: a rebuild renders only the outputs whose fingerpri
 from __future__ import annotations
 
 from .. import __version__
+from ..model.layout import SetupError, reason
 from ..model.repository import Repository
 from .manifest import MANIFEST_VERSION, sha256
 from .plan import Output, inputs_of, templates_of
@@ -23,7 +24,10 @@ class Hasher:
 
     def __call__(self, rel: str) -> str:
         if rel not in self.cache:
-            self.cache[rel] = sha256((self.root / rel).read_bytes())
+            try:
+                self.cache[rel] = sha256((self.root / rel).read_bytes())
+            except OSError as exc:  # a template made unreadable (the cases were read already)
+                raise SetupError(f"无法读取文件 {rel}（{reason(exc)}）") from exc
         return self.cache[rel]
 
     def line(self, rel: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..engine.plan import LETTER_TEMPLATES, Output, templates_of
+from ..model.layout import reason
 from ..model.repository import Repository
 from .contexts import context_for
 from .docx import PreparedTemplate, TemplateProblem
@@ -33,7 +34,7 @@ class Templates:
             try:
                 content = path.read_bytes()
             except OSError as exc:
-                raise TemplateProblem(f"模板 templates/{name}.docx 无法读取：{exc.strerror}") from exc
+                raise TemplateProblem(f"无法读取模板文件 templates/{name}.docx（{reason(exc)}）") from exc
             digest = hashlib.sha256(content).hexdigest()
             known = self.prepared.get(name)
             if known is None or known[0] != digest:

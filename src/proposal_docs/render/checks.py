@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import nodes
 
 from ..model.findings import Finding
+from ..model.layout import reason
 from ..model.models import Case, Feedback, Organisation, Reply, Session
 from ..engine.plan import TEMPLATES
 from ..rules.statistics import YearStatistics
@@ -47,10 +48,15 @@ def template_findings(root: Path) -> list[Finding]:
     for name in TEMPLATES:
         rel = f"templates/{name}.docx"
         path = root / rel
-        if not path.is_file():
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
             findings.append(Finding(rel, 0, 0, "", "error", "missing-template", f"缺少模板文件 {rel}"))
             continue
-        findings += _check_template(name, path.read_bytes())
+        except OSError as exc:  # a folder instead, or no permission
+            findings.append(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取模板文件（{reason(exc)}）"))
+            continue
+        findings += _check_template(name, content)
     return findings
 
 
