@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, run
+from conftest import edit, own_template, run
 from proposal_docs.render.text import document_text
 
 
@@ -101,6 +101,8 @@ def test_an_unreadable_year_folder_is_named_and_nothing_else_said(example, deny)
 
 @pytest.mark.parametrize("what", ["templates", "templates/reply.docx"])
 def test_an_unreadable_template_or_templates_folder(example, deny, what):
+    """Never the packaged template silently in its place: the repository's own cannot be read."""
+    own_template(example, "reply")
     assert run(example, "build", "--no-site").exit_code == 0
     earlier = outputs(example)
     deny(example / what)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import edit, run
+from conftest import edit, own_template, run
 from proposal_docs.engine.stamp import forget, snapshot_inputs, up_to_date
 from proposal_docs.render.text import document_text
 
@@ -101,7 +101,7 @@ def _apply(operation: str, root: Path) -> None:
     elif operation == "touch-output":
         later(output)
     elif operation == "touch-template":
-        later(root / "templates/reply.docx")
+        later(own_template(root, "reply"))
     elif operation == "stray-output":
         (root / "build/2024/答复函/副本.docx").write_bytes(b"not ours")
 
@@ -209,7 +209,7 @@ def test_a_pickle_committed_under_build_cache_is_never_loaded(example, tmp_path)
     payload = pickle.dumps(_Marker(str(marker)))
     assert run(example, "build", "--no-site").exit_code == 0
     cache = example / "build" / ".cache"
-    template = (example / "templates" / "reply.docx").read_bytes()
+    template = own_template(example, "reply").read_bytes()
     for name in ("parsed.pickle", "parsed/cases-2024.json", "parsed/cases-2024.pickle", "parsed/root.json",
                  f"templates/{hashlib.sha256(template).hexdigest()}", f"{hashlib.sha256(template).hexdigest()}.pickle"):
         (cache / name).parent.mkdir(parents=True, exist_ok=True)

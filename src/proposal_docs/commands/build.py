@@ -26,7 +26,7 @@ from ..engine.parsecache import ParseCache
 from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, plan, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
-from ..model.layout import BUILD_DIR, reason
+from ..model.layout import BUILD_DIR, reason, template_label, template_path
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import LetterPages, archive_content_key
@@ -97,11 +97,11 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         wanted = plan(repo)
         for template in sorted({name for o in wanted for name in templates_of(o)}):
             try:
-                (repo.root / "templates" / f"{template}.docx").stat()
-            except FileNotFoundError:
-                raise TemplateProblem(f"缺少模板文件 templates/{template}.docx") from None
+                template_path(repo.root, template).stat()
+            except (FileNotFoundError, NotADirectoryError):
+                raise TemplateProblem(f"缺少模板文件 {template_label(repo.root, template)}") from None
             except OSError as exc:  # e.g. a templates/ folder nobody may open
-                raise TemplateProblem(f"无法读取模板文件 templates/{template}.docx（{reason(exc)}）") from None
+                raise TemplateProblem(f"无法读取模板文件 {template_label(repo.root, template)}（{reason(exc)}）") from None
         prints = fingerprints(wanted, repo, hasher)
         prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]

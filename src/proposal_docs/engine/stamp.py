@@ -19,7 +19,7 @@ import json
 import os
 
 from .. import __version__
-from ..model.layout import BUILD_DIR, PROJECT_FILE, is_year_name
+from ..model.layout import BUILD_DIR, PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR, is_year_name
 
 MANIFEST = ".manifest.json"
 STAMP = ".stamp"
@@ -89,10 +89,13 @@ def snapshot_inputs(root: str | os.PathLike) -> Snapshot:
         years = sorted(n for n in os.listdir(os.path.join(base, "cases")) if is_year_name(n))
     except OSError:
         years = []
-    for folder, suffix in [*((f"cases/{year}", ".yaml") for year in years), ("templates", ".docx")]:
+    for folder, suffix in [*((f"cases/{year}", ".yaml") for year in years), (TEMPLATES_DIR, ".docx")]:
         result += _folder_stat(base, folder)
         files = _stats(os.path.join(base, folder), None) or ()
         result += [(f"{folder}/{name}", *rest) for name, *rest in files if name.endswith(suffix)]
+    # the packaged templates too: an upgrade of the tool that changes one is a changed input
+    packaged = _stats(PACKAGED_TEMPLATES, None) or ()
+    result += [(f"<package>/{name}", *rest) for name, *rest in packaged if name.endswith(".docx")]
     return tuple(sorted(result))
 
 

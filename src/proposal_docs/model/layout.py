@@ -12,6 +12,9 @@ import os
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
 BUILD_DIR = "build"
+TEMPLATES_DIR = "templates"
+# the templates shipped with the tool; a repository's own templates/<name>.docx overrides one of them
+PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), TEMPLATES_DIR)
 
 
 class SetupError(Exception):
@@ -161,3 +164,32 @@ def case_file_names(year_folder: Path, problems: list[Problem] | None = None) ->
         else:
             names.append(name)
     return names
+
+
+def _present(path) -> bool:
+    """Is there anything at path? True also when it cannot be looked at (a templates/ folder nobody
+    may open): then reading it fails with a message, instead of another file standing in silently."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def template_path(root: Path, name: str) -> Path:
+    """The template a build renders `name` from: the repository's own templates/<name>.docx when it
+    has one (a clerk's edited copy, file by file), else the one shipped in the package."""
+    own = root / TEMPLATES_DIR / f"{name}.docx"
+    if _present(own):  # not is_file: an unreadable or odd entry is reported, never skipped
+        return own
+    return type(root)(PACKAGED_TEMPLATES) / f"{name}.docx"
+
+
+def template_label(root: Path, name: str) -> str:
+    """How messages name a template: templates/<name>.docx for the repository's own, else the
+    packaged file's full path."""
+    if _present(root / TEMPLATES_DIR / f"{name}.docx"):
+        return f"{TEMPLATES_DIR}/{name}.docx"
+    return os.path.join(PACKAGED_TEMPLATES, f"{name}.docx")

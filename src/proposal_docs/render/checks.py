@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import nodes
 
 from ..model.findings import Finding
-from ..model.layout import reason
+from ..model.layout import reason, template_label, template_path
 from ..model.models import Case, Feedback, Organisation, Reply, Session
 from ..engine.plan import TEMPLATES
 from ..rules.statistics import YearStatistics
@@ -46,24 +46,22 @@ def _unknown_attributes(source: str, env) -> set[str]:
 def template_findings(root: Path) -> list[Finding]:
     findings = []
     for name in TEMPLATES:
-        rel = f"templates/{name}.docx"
-        path = root / rel
+        rel = template_label(root, name)
         try:
-            content = path.read_bytes()
-        except FileNotFoundError:
+            content = template_path(root, name).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
             findings.append(Finding(rel, 0, 0, "", "error", "missing-template", f"缺少模板文件 {rel}"))
             continue
         except OSError as exc:  # a folder instead, or no permission
             findings.append(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取模板文件（{reason(exc)}）"))
             continue
-        findings += _check_template(name, content)
+        findings += _check_template(name, rel, content)
     return findings
 
 
 @functools.lru_cache(maxsize=64)
-def _check_template(name: str, content: bytes) -> tuple[Finding, ...]:
+def _check_template(name: str, rel: str, content: bytes) -> tuple[Finding, ...]:
     """Findings of one template's content (cached: a long-running process checks each once)."""
-    rel = f"templates/{name}.docx"
     env = make_environment()
     allowed_globals = set(env.globals)
     findings = []
