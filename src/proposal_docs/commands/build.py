@@ -23,7 +23,7 @@ from typing import Callable
 from ..engine.fingerprints import Hasher, content_print, fingerprints
 from ..engine.manifest import intact, read_manifest, record, remove_output, stat_of, write_manifest
 from ..engine.parsecache import ParseCache
-from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, plan, templates_of
+from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, name_clashes, plan, session_labels, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
 from ..model.layout import BUILD_DIR, reason, template_label, template_path
@@ -67,7 +67,10 @@ def load_for_build(root: Path, warm: Warm, unread: dict[int, list[tuple[str, str
     """
     if warm.parsed is None:
         warm.parsed = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
-    return load_repository(root, warm.parsed, unread)
+    repo = load_repository(root, warm.parsed, unread)
+    if not repo.errors:  # two documents to one file name: refused like an invalid case
+        repo.findings += name_clashes(repo, plan(repo))
+    return repo
 
 
 def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snapshot | None = None,
@@ -171,8 +174,9 @@ def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str,
     with the same fingerprint), by case file."""
     known = {}
     for year in repo.years.values():
+        labels = session_labels(year)
         for item in year.cases:
-            letter = counted_letter(item, year.year, repo.project.reply_to)
+            letter = counted_letter(item, year.year, repo.project.reply_to, labels.get(item.case.session))
             pages = manifest.get(letter.path, {}).get("pages") if letter else None
             if isinstance(pages, int) and pages > 0:
                 known[item.rel] = pages
@@ -182,8 +186,10 @@ def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str,
 def _record_pages(repo: Repository, manifest: dict[str, dict], counted: dict[str, int]) -> None:
     """Keep pages counted outside a letter's rendering with the letter's manifest entry."""
     for year in repo.years.values():
+        labels = session_labels(year)
         for item in year.cases:
-            letter = counted_letter(item, year.year, repo.project.reply_to) if item.rel in counted else None
+            label = labels.get(item.case.session)
+            letter = counted_letter(item, year.year, repo.project.reply_to, label) if item.rel in counted else None
             if letter and letter.path in manifest and "pages" not in manifest[letter.path]:
                 manifest[letter.path] = {**manifest[letter.path], "pages": counted[item.rel]}
 
