@@ -76,6 +76,26 @@ def status(opts: Options, today: dt.date | None) -> None:
 
 
 @main.command()
+@click.option("--today", type=DateType(), help=TODAY_HELP)
+@click.option("--within", type=click.IntRange(min=0), help="列出多少天内到期的事项（默认：期限规则的 warn_days）")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="输出格式；markdown 适合定时任务贴到议题（issue）里")
+@click.pass_obj
+@guarded
+def remind(opts: Options, today: dt.date | None, within: int | None, fmt: str) -> None:
+    """催办提醒：按承办科室和承办人列出已超期和即将到期的事项（总是以 0 退出，把关用 check）。"""
+    from ..commands.remind import FORMATS, remind as run_remind
+    from ..rules.checking import load_repository
+
+    root = opts.repository_root()
+    on = resolve_today(root, today)
+    repo = load_repository(root)
+    click.echo(FORMATS[fmt](run_remind(repo, on, within)), nl=False)
+    if repo.errors:
+        click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
+
+
+@main.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--title", help="不给案件文件时，按这段案由查找")
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="最多列出几件")
