@@ -90,6 +90,7 @@ def naive_loop(root: Path, out: Path) -> None:
     from docxtpl import DocxTemplate
 
     from proposal_docs.engine.plan import LETTER_TEMPLATES, plan
+    from proposal_docs.model.layout import template_path
     from proposal_docs.render.batch import Templates
     from proposal_docs.render.contexts import context_for
     from proposal_docs.render.filters import make_environment
@@ -101,7 +102,7 @@ def naive_loop(root: Path, out: Path) -> None:
     letters = Templates().get(repo.root, LETTER_TEMPLATES)  # the archive index counts their pages
     for output in plan(repo):
         rendered = context_for(repo, output, cases, letters)
-        template = DocxTemplate(root / "templates" / f"{output.template}.docx")
+        template = DocxTemplate(template_path(root, output.template))
         template.render(rendered.context, env, autoescape=True)
         target = out / output.path
         target.parent.mkdir(parents=True, exist_ok=True)

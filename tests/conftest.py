@@ -19,7 +19,18 @@ from proposal_docs.cli import main
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-EXAMPLE_PARTS = ("proposal-docs.yaml", "cases", "templates")
+# the example repository has no templates/ of its own: it builds with the packaged templates
+EXAMPLE_PARTS = ("proposal-docs.yaml", "cases")
+PACKAGED_TEMPLATES = PROJECT_ROOT / "src" / "proposal_docs" / "templates"
+
+
+def own_template(root: Path, name: str) -> Path:
+    """Give the repository its own copy of a packaged template (as `init --templates` does) to edit."""
+    target = root / "templates" / f"{name}.docx"
+    if not target.exists():
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy2(PACKAGED_TEMPLATES / f"{name}.docx", target)
+    return target
 
 
 @pytest.fixture

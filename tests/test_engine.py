@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import PROJECT_ROOT, edit, run
+from conftest import PROJECT_ROOT, edit, own_template, run
 from proposal_docs.sample import generate
 
 
@@ -63,7 +63,7 @@ def test_an_archive_index_whose_rows_did_not_change_is_not_rendered_again(exampl
 
 def test_the_archive_index_follows_its_template_even_when_its_rows_stay(example):
     run(example, "build")
-    template = example / "templates/archive_index.docx"
+    template = own_template(example, "archive_index")
     doc = Document(template)
     doc.add_paragraph("(本目录一式两份)")
     doc.save(template)
@@ -74,7 +74,7 @@ def test_the_archive_index_follows_its_template_even_when_its_rows_stay(example)
 
 def test_edit_a_template_rebuilds_exactly_its_documents(example):
     run(example, "build")
-    template = example / "templates/co_opinion.docx"
+    template = own_template(example, "co_opinion")
     doc = Document(template)
     doc.add_paragraph("(此件公开发布)")
     doc.save(template)

@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import edit, run
+from conftest import edit, own_template, run
 from proposal_docs.cli.build import run_build_command
 from proposal_docs.cli.options import Options
 from proposal_docs.commands.build import Warm
@@ -54,7 +54,7 @@ def change_project(root: Path) -> None:
 
 
 def save_template(root: Path) -> None:
-    template = root / "templates/archive_index.docx"
+    template = own_template(root, "archive_index")
     doc = Document(template)
     doc.add_paragraph("(续)")
     doc.save(template)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import PROJECT_ROOT, run
+from conftest import PACKAGED_TEMPLATES, PROJECT_ROOT, run
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 from gongwen import ORDER, local  # noqa: E402
@@ -31,7 +31,7 @@ def parts(docx: Path) -> dict[str, bytes]:
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("word/") and n.endswith(".xml")}
 
 
-@pytest.mark.parametrize("template", sorted((PROJECT_ROOT / "templates").glob("*.docx")), ids=lambda p: p.name)
+@pytest.mark.parametrize("template", sorted(PACKAGED_TEMPLATES.glob("*.docx")), ids=lambda p: p.name)
 def test_templates_keep_schema_order(template):
     for name, xml in parts(template).items():
         assert out_of_order(xml) == [], f"{template.name} {name}"

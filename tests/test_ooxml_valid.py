@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import PROJECT_ROOT, run
+from conftest import PACKAGED_TEMPLATES, PROJECT_ROOT, run
 
 openxml_audit = pytest.importorskip("openxml_audit", reason="openxml-audit is not installed (pip install openxml-audit)")
 
-TEMPLATES = sorted((PROJECT_ROOT / "templates").glob("*.docx"))
+TEMPLATES = sorted(PACKAGED_TEMPLATES.glob("*.docx"))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

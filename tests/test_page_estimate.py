@@ -91,7 +91,6 @@ def letters_repository(root, count: int, seed: int = 11):
     rng = random.Random(seed)
     root.mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "proposal-docs.yaml", root / "proposal-docs.yaml")
-    shutil.copytree(PROJECT_ROOT / "templates", root / "templates")
     year = root / "cases" / "2024"
     year.mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "cases" / "2024" / "year.yaml", year / "year.yaml")

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from conftest import PROJECT_ROOT
+from conftest import PACKAGED_TEMPLATES, own_template
 from proposal_docs.render import pages
 from proposal_docs.render.filters import HEADING_STYLES
 
@@ -24,7 +24,7 @@ READ_DIRECTLY = {"pStyle", "keepNext", "keepLines", "framePr", "ind", "jc", "rPr
 
 
 def part(name: str, member: str):
-    with zipfile.ZipFile(PROJECT_ROOT / "templates" / f"{name}.docx") as package:
+    with zipfile.ZipFile(PACKAGED_TEMPLATES / f"{name}.docx") as package:
         return etree.fromstring(package.read(member))
 
 
@@ -137,7 +137,7 @@ def test_the_estimate_reads_the_letter_as_rendered(example):
     year, item = next((y.year, i) for y in repo.years.values() for i in y.cases
                       if i.case.reply and i.case.role.value != "co")
     before = estimated_pages(repo, item, year, Templates().get(example, LETTER_TEMPLATES))
-    template = example / "templates/reply.docx"
+    template = own_template(example, "reply")
     doc = Document(template)
     closing = next(p for p in doc.paragraphs if p.style.style_id == "GwClosing")
     closing.runs[0].text = "感谢您的关心和支持。" * 70  # 700 characters: 25 lines more

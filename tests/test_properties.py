@@ -31,7 +31,6 @@ def fresh_repository(tmp_path_factory):
     assert "fullwidth_punctuation: true" in project
     (root / "proposal-docs.yaml").write_text(project.replace("fullwidth_punctuation: true", "fullwidth_punctuation: false"),
                                              encoding="utf-8")
-    shutil.copytree(PROJECT_ROOT / "templates", root / "templates")
     (root / "cases/2024").mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "cases/2024/year.yaml", root / "cases/2024")
     return root

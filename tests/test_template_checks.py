@@ -5,7 +5,8 @@ import json
 import pytest
 from docx import Document
 
-from conftest import run
+from conftest import own_template, run
+from proposal_docs.render.text import document_text
 from proposal_docs.engine.plan import TEMPLATES, plan
 from proposal_docs.render.batch import Templates
 from proposal_docs.render.contexts import CONTEXT_NAMES, context_for
@@ -27,17 +28,36 @@ def retype(template, old: str, new: str) -> None:
     ("{{ case.number }}", "{{ caes.number }}", "caes", "template-unknown-name"),
 ])
 def test_misspelt_names_fail_check(example, old, new, field, code):
-    retype(example / "templates/reply.docx", old, new)
+    retype(own_template(example, "reply"), old, new)
     result = run(example, "check", "--today", "2024-12-31", "--format", "json")
     assert result.exit_code == 1
     (finding,) = [f for f in json.loads(result.output) if f["code"] == code]
     assert finding["file"] == "templates/reply.docx" and finding["field"] == field
 
 
-def test_missing_template_is_named(example):
-    (example / "templates/summary.docx").unlink()
+def test_a_repository_without_templates_builds_with_the_packaged_ones(example):
+    assert not (example / "templates").exists()
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+    assert run(example, "build").exit_code == 0
+    assert "2024年" in document_text(next((example / "build/2024/答复函").glob("*.docx")))
+
+
+def test_own_templates_override_the_packaged_ones_file_by_file(example):
+    doc = Document(own_template(example, "reply"))
+    doc.add_paragraph("（本局自己的模板）")
+    doc.save(example / "templates/reply.docx")
+    assert run(example, "build").exit_code == 0
+    assert all("本局自己的模板" in document_text(p) for p in (example / "build/2024/答复函").glob("*.docx"))
+    assert not any("本局自己的模板" in document_text(p) for p in (example / "build/2024/会办意见").glob("*.docx"))
+    (example / "templates/reply.docx").unlink()  # gone again: the packaged one, and the letters follow
+    assert run(example, "build").exit_code == 0
+    assert not any("本局自己的模板" in document_text(p) for p in (example / "build/2024/答复函").glob("*.docx"))
+
+
+def test_an_unreadable_own_template_is_named(example):
+    own_template(example, "summary").write_bytes(b"not a docx")
     findings = json.loads(run(example, "check", "--today", "2024-12-31", "--format", "json").output)
-    assert [f["file"] for f in findings if f["code"] == "missing-template"] == ["templates/summary.docx"]
+    assert "templates/summary.docx" in {f["file"] for f in findings if f["code"] == "bad-template"}
     result = run(example, "build")
     assert result.exit_code == 2 and "summary.docx" in result.stderr
 

@@ -10,7 +10,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from proposal_docs.engine.plan import TEMPLATES
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "src" / "proposal_docs" / "templates"
 
 
 def east_asia_font(style) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import edit, run
+from conftest import edit, own_template, run
 from proposal_docs.engine.stamp import forget, snapshot_inputs, up_to_date
 from proposal_docs.render.text import document_text
 
@@ -100,7 +100,7 @@ def _apply(operation: str, root: Path) -> None:
     elif operation == "touch-output":
         later(output)
     elif operation == "touch-template":
-        later(root / "templates/reply.docx")
+        later(own_template(root, "reply"))
     elif operation == "stray-output":
         (root / "build/2024/答复函/副本.docx").write_bytes(b"not ours")
 

@@ -1,4 +1,4 @@
-"""Create the first versions of templates/*.docx (run: .venv/bin/python tools/make_templates.py).
+"""Create the first versions of the packaged templates (src/proposal_docs/templates/*.docx) (run: .venv/bin/python tools/make_templates.py).
 
 The committed .docx files are the source of truth: clerks edit them in Word or WPS. This script
 exists so the initial layout is reviewable as code and can be recreated; rerunning it overwrites
@@ -20,7 +20,7 @@ from gongwen_shapes import (GAP, RULE_LENGTH, THICK, THIN, anchored_shape, cell_
                             frame, row_flags, text_paragraph_xml)
 from docx.shared import Pt, Twips  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "templates"
+OUT = Path(__file__).resolve().parent.parent / "src" / "proposal_docs" / "templates"
 
 
 def para(doc, text: str = "", style: str = "公文正文"):

@@ -65,7 +65,8 @@ def generate(target: Path, count: int, example: Path, seed: int = 2024, first: i
     rng = random.Random(seed)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(example / "proposal-docs.yaml", target / "proposal-docs.yaml")
-    shutil.copytree(example / "templates", target / "templates", dirs_exist_ok=True)
+    if (example / "templates").is_dir():  # a repository's own templates; without them the packaged ones
+        shutil.copytree(example / "templates", target / "templates", dirs_exist_ok=True)
     year_text = (example / "cases" / "2024" / "year.yaml").read_text(encoding="utf-8")
     numbers = list(range(first, first + count))
     for index, year in enumerate(range(2024 - years + 1, 2025)):

@@ -26,7 +26,7 @@ from ..engine.parsecache import ParseCache
 from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, plan, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
-from ..model.layout import BUILD_DIR
+from ..model.layout import BUILD_DIR, template_label, template_path
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import LetterPages, archive_content_key
@@ -97,8 +97,8 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         hasher = Hasher(repo)
         wanted = plan(repo)
         for template in sorted({name for o in wanted for name in templates_of(o)}):
-            if not (repo.root / "templates" / f"{template}.docx").is_file():
-                raise TemplateProblem(f"缺少模板文件 templates/{template}.docx")
+            if not template_path(repo.root, template).is_file():
+                raise TemplateProblem(f"缺少模板文件 {template_label(repo.root, template)}")
         prints = fingerprints(wanted, repo, hasher)
         prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]

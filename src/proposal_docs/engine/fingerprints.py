@@ -6,6 +6,7 @@ Same fingerprint, same bytes: a rebuild renders only the outputs whose fingerpri
 from __future__ import annotations
 
 from .. import __version__
+from ..model.layout import template_path
 from ..model.repository import Repository
 from .manifest import MANIFEST_VERSION, sha256
 from .plan import Output, inputs_of, templates_of
@@ -26,6 +27,19 @@ class Hasher:
             self.cache[rel] = sha256((self.root / rel).read_bytes())
         return self.cache[rel]
 
+    def template(self, name: str) -> str:
+        """The hash of the template `name` renders from: the repository's own or the packaged one."""
+        rel = f"templates/{name}.docx"
+        if rel not in self.cache:
+            self.cache[rel] = sha256(template_path(self.root, name).read_bytes())
+        return self.cache[rel]
+
+    def template_line(self, name: str) -> str:
+        rel = f"templates/{name}.docx"
+        if rel not in self.lines:
+            self.lines[rel] = f"{rel}={self.template(name)}"
+        return self.lines[rel]
+
     def line(self, rel: str) -> str:
         """"rel=hash", as fingerprints list their inputs (made once per file: there are thousands)."""
         if rel not in self.lines:
@@ -36,7 +50,7 @@ class Hasher:
 def fingerprint(output: Output, repo: Repository, hasher: Hasher, input_lines: list[str] | None = None) -> str:
     """input_lines: hasher.line of each of inputs_of(output), when the caller has them already."""
     lines = [FINGERPRINT_HEADER, repr(output)]
-    lines += (hasher.line(f"templates/{name}.docx") for name in templates_of(output))
+    lines += (hasher.template_line(name) for name in templates_of(output))
     lines += input_lines if input_lines is not None else map(hasher.line, inputs_of(output, repo))
     return sha256("\n".join(lines).encode("utf-8"))
 
@@ -57,5 +71,4 @@ def fingerprints(outputs: list[Output], repo: Repository, hasher: Hasher) -> dic
 
 def content_print(output: Output, content_key: str, hasher: Hasher) -> str:
     """What the document is made of when its context can name itself: the context, the template, us."""
-    template = f"templates/{output.template}.docx"
-    return sha256(f"proposal-docs {__version__}\n{template}={hasher(template)}\n{content_key}".encode("utf-8"))
+    return sha256(f"proposal-docs {__version__}\n{hasher.template_line(output.template)}\n{content_key}".encode("utf-8"))

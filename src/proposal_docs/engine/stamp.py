@@ -17,7 +17,7 @@ import json
 import os
 
 from .. import __version__
-from ..model.layout import BUILD_DIR, PROJECT_FILE
+from ..model.layout import BUILD_DIR, PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR
 
 MANIFEST = ".manifest.json"
 STAMP = ".stamp"
@@ -70,9 +70,12 @@ def snapshot_inputs(root: str | os.PathLike) -> Snapshot:
         years = sorted(n for n in os.listdir(os.path.join(base, "cases")) if len(n) == 4 and n.isdigit())
     except OSError:
         years = []
-    for folder, suffix in [*((f"cases/{year}", ".yaml") for year in years), ("templates", ".docx")]:
+    for folder, suffix in [*((f"cases/{year}", ".yaml") for year in years), (TEMPLATES_DIR, ".docx")]:
         files = _stats(os.path.join(base, folder), None) or ()
         result += [(f"{folder}/{name}", size, mtime) for name, size, mtime in files if name.endswith(suffix)]
+    # the packaged templates too: an upgrade of the tool that changes one is a changed input
+    packaged = _stats(PACKAGED_TEMPLATES, None) or ()
+    result += [(f"<package>/{name}", size, mtime) for name, size, mtime in packaged if name.endswith(".docx")]
     return tuple(sorted(result))
 
 

@@ -11,6 +11,9 @@ import os
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
 BUILD_DIR = "build"
+TEMPLATES_DIR = "templates"
+# the templates shipped with the tool; a repository's own templates/<name>.docx overrides one of them
+PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), TEMPLATES_DIR)
 
 
 class SetupError(Exception):
@@ -50,3 +53,20 @@ def case_file_names(year_folder: Path) -> list[str]:
     """Every case file of a year: any .yaml but year.yaml, sorted by name."""
     with os.scandir(year_folder) as entries:  # scandir, names: a thousand cases, listed on every build
         return sorted(e.name for e in entries if e.name.endswith(".yaml") and e.name != YEAR_FILE and e.is_file())
+
+
+def template_path(root: Path, name: str) -> Path:
+    """The template a build renders `name` from: the repository's own templates/<name>.docx when it
+    has one (a clerk's edited copy, file by file), else the one shipped in the package."""
+    own = root / TEMPLATES_DIR / f"{name}.docx"
+    if own.exists():  # exists, not is_file: an unreadable or odd entry is reported, never skipped
+        return own
+    return type(root)(PACKAGED_TEMPLATES) / f"{name}.docx"
+
+
+def template_label(root: Path, name: str) -> str:
+    """How messages name a template: templates/<name>.docx for the repository's own, else the
+    packaged file's full path."""
+    if (root / TEMPLATES_DIR / f"{name}.docx").exists():
+        return f"{TEMPLATES_DIR}/{name}.docx"
+    return os.path.join(PACKAGED_TEMPLATES, f"{name}.docx")

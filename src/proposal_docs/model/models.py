@@ -128,6 +128,8 @@ class Reply(Strict):
     doc_number: Line | None = Field(None, title="文号", description="一经写入永不改变；留空则由 proposal-docs number 编号")
     category: str | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories，默认 A/B/C")
     disclosure: Disclosure | None = Field(None, title="公开属性", description="public 全文公开 | summary 摘要公开 | on_request 依申请公开 | withheld 不予公开")
+    abstract: Text | None = Field(None, title="摘要", validate_default=True,
+                                  description="公开页面显示的答复摘要；disclosure 为 summary（摘要公开）时必填")
     signer: Line | None = Field(None, title="签发人")
     body: Text = Field(title="答复正文", description="段落之间空一行；一、（一）1.（1）开头的段落为标题")
     cc: list[Line] = Field(default_factory=list, title="增加的抄送单位")
@@ -142,12 +144,35 @@ class Reply(Strict):
                                       {"expected": "、".join(categories), "value": value})
         return value
 
+    @field_validator("abstract")
+    @classmethod
+    def _abstract_for_summary(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """摘要公开 publishes the abstract instead of the letter: without one there is nothing to publish."""
+        if value is None and info.data.get("disclosure") is Disclosure.summary:
+            raise PydanticCustomError("abstract_missing", "公开属性为 summary（摘要公开）时必须写摘要 abstract")
+        return value
+
 
 class Feedback(Strict):
     date: dt.date = Field(title="征询意见表回收日期")
     attitude: Satisfaction = Field(title="办理态度")
     result: Satisfaction = Field(title="办理结果")
     comments: str = Field("", title="意见建议")
+
+
+class Returned(Strict):
+    """退办: the case is not this bureau's and was handed back to the assigning office."""
+
+    date: dt.date = Field(title="退办日期", description="须在交办后 deadlines.<body>.return（默认 7 个工作日）之内")
+    reason: Text = Field(title="退办理由", description="如 不属于本单位职责范围")
+    to: Line | None = Field(None, title="建议承办单位", description="可选：建议改由哪个单位承办")
+
+
+class Followup(Strict):
+    """二次办理: a further reply after a 不满意 feedback, and the opinion on it."""
+
+    reply: Reply = Field(title="再次答复", description="字段与 reply 相同")
+    feedback: Feedback | None = Field(None, title="再次征询意见表反馈", description="字段与 feedback 相同")
 
 
 class ArchiveItem(Strict):
@@ -180,10 +205,26 @@ class Case(Strict):
     reply: Reply | None = Field(None, title="答复")
     feedback: Feedback | None = Field(None, title="征询意见表反馈")
     archive: list[ArchiveItem] = Field(default_factory=list, title="归档材料")
+    returned: Returned | None = Field(None, title="退办", description="不属于本单位职责、已退回交办单位的案件；退办后不再答复")
+    followups: list[Followup] = Field(default_factory=list, title="二次办理",
+                                      description="对“不满意”反馈再次办理、再次答复，按时间先后排列")
 
     @property
     def body(self) -> Body:
         return KIND_BODY[self.kind]
+
+    @property
+    def rounds(self) -> list[tuple[Reply, Feedback | None]]:
+        """Each round of handling, oldest first: the reply and its feedback, then every followup."""
+        if self.reply is None:
+            return []
+        return [(self.reply, self.feedback)] + [(f.reply, f.feedback) for f in self.followups]
+
+    @property
+    def final_feedback(self) -> Feedback | None:
+        """The opinion rates count: the latest round's feedback (None while that round awaits it)."""
+        rounds = self.rounds
+        return rounds[-1][1] if rounds else None
 
     @property
     def proposer_names(self) -> list[str]:
@@ -255,6 +296,10 @@ class DeadlineRules(Strict):
     max: Duration = Field(default_factory=lambda: Duration(months=6), title="延期最长期限")
     co_opinion: Duration = Field(default_factory=lambda: Duration(months=1), title="会办意见期限")
     first_contact: Duration | None = Field(None, title="办前沟通期限")
+    return_: Duration = Field(default_factory=lambda: Duration(workdays=7), alias="return", title="退办期限",
+                              description="自交办日期起，在此期限内可申请退办，之后不作调整")
+    rehandle: Duration = Field(default_factory=lambda: Duration(months=1), title="二次办理期限",
+                               description="自“不满意”反馈的日期起，须在此期限内再次答复")
     warn_days: int = Field(15, ge=0, title="提前提醒天数")
 
 

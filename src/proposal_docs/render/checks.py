@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import nodes
 
 from ..model.findings import Finding
+from ..model.layout import template_label, template_path
 from ..model.models import Case, Feedback, Organisation, Reply, Session
 from ..engine.plan import TEMPLATES
 from ..rules.statistics import YearStatistics
@@ -45,19 +46,18 @@ def _unknown_attributes(source: str, env) -> set[str]:
 def template_findings(root: Path) -> list[Finding]:
     findings = []
     for name in TEMPLATES:
-        rel = f"templates/{name}.docx"
-        path = root / rel
+        rel = template_label(root, name)
+        path = template_path(root, name)
         if not path.is_file():
             findings.append(Finding(rel, 0, 0, "", "error", "missing-template", f"缺少模板文件 {rel}"))
             continue
-        findings += _check_template(name, path.read_bytes())
+        findings += _check_template(name, rel, path.read_bytes())
     return findings
 
 
 @functools.lru_cache(maxsize=64)
-def _check_template(name: str, content: bytes) -> tuple[Finding, ...]:
+def _check_template(name: str, rel: str, content: bytes) -> tuple[Finding, ...]:
     """Findings of one template's content (cached: a long-running process checks each once)."""
-    rel = f"templates/{name}.docx"
     env = make_environment()
     allowed_globals = set(env.globals)
     findings = []

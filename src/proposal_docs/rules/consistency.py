@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ..model.casefile import PLACEHOLDER
 from ..model.findings import Finding
-from ..model.models import KIND_BODY, LABELS, Role
+from ..model.models import KIND_BODY, LABELS, Role, Satisfaction
 from ..model.repository import CaseFile, Repository, Year
 
 
@@ -59,12 +59,55 @@ def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
             yield src.finding(("feedback",), "会办件不发征询意见表", code="feedback-on-co")
         elif case.feedback.date < reply.date:
             yield src.finding(("feedback", "date"), "反馈日期早于答复日期", code="feedback-before-reply")
+    yield from _returned_and_followups(item)
     if case.extension and case.extension.due < case.assigned:
         yield src.finding(("extension", "due"), "延期后的期限早于交办日期", code="extension-before-assigned")
     for i, contact in enumerate(case.communications):
         if contact.date < case.assigned.replace(year=case.assigned.year - 1):
             yield src.finding(("communications", i, "date"), "沟通日期比交办日期早一年以上，请核对",
                               code="contact-too-early", level="warning")
+
+
+def _returned_and_followups(item: CaseFile) -> Iterator[Finding]:
+    """退办 excludes a reply; each followup answers the feedback before it, in date order."""
+    case, src = item.case, item.source
+    if case.returned:
+        if case.returned.date < case.assigned:
+            yield src.finding(("returned", "date"), "退办日期早于交办日期", code="returned-before-assigned")
+        if case.reply:
+            yield src.finding(("returned",), "本件已退办（returned），不应再有答复 reply：退办成功请删除 reply，"
+                              "未获同意请删除 returned", code="returned-and-replied")
+        if case.role is Role.co:
+            yield src.finding(("returned",), "会办件不申请退办，请与主办单位联系", code="returned-co")
+    if not case.followups:
+        return
+    if case.role is Role.co:
+        yield src.finding(("followups",), "会办件不发征询意见表，也没有二次办理", code="followups-on-co")
+        return
+    if case.reply is None:
+        yield src.finding(("followups",), "还没有第一次答复（reply），不会有二次办理", code="followup-without-reply")
+        return
+    rounds = case.rounds
+    for i, followup in enumerate(case.followups):
+        previous_reply, asked = rounds[i]
+        here = ("followups", i)
+        if asked is None:
+            before = "feedback" if i == 0 else f"followups[{i - 1}].feedback"
+            yield src.finding(here, f"二次办理答复的是上一轮的征询意见反馈，但 {before} 还没有填写",
+                              code="followup-without-feedback")
+        elif followup.reply.date < asked.date:
+            yield src.finding(here + ("reply", "date"), f"再次答复日期 {followup.reply.date} 早于它所回应的反馈日期 "
+                              f"{asked.date}", code="followup-before-feedback")
+        elif Satisfaction.dissatisfied not in (asked.attitude, asked.result):
+            yield src.finding(here, "上一轮反馈并无“不满意”，请核对是否需要二次办理", code="followup-not-needed",
+                              level="warning")
+        for name, word in (("category", "答复类别"), ("disclosure", "公开属性")):
+            if getattr(followup.reply, name) is None:
+                yield src.finding(here + ("reply", name), f"缺少{word}", code="missing")
+        if followup.feedback and followup.feedback.date < followup.reply.date:
+            yield src.finding(here + ("feedback", "date"), "反馈日期早于再次答复日期", code="feedback-before-reply")
+        if previous_reply.date > followup.reply.date and asked is None:
+            yield src.finding(here + ("reply", "date"), "再次答复日期早于上一次答复日期", code="followup-before-reply")
 
 
 def repository_rules(repo: Repository) -> Iterator[Finding]:

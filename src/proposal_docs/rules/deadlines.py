@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from .clock import TODAY_VARIABLE, chinese_date, today  # noqa: F401 - today is part of this module's interface
 from ..model.findings import Finding
 from ..model.loading import Source
-from ..model.models import Case, Duration, Project, Role
+from ..model.models import Case, Duration, Feedback, Project, Role, Satisfaction
 
 @dataclass
 class WorkdayCalendar:
@@ -72,8 +72,42 @@ def deadlines_of(case: Case, project: Project, calendar: WorkdayCalendar) -> Cas
     return CaseDeadlines(due, add(rules.max, case.assigned, calendar), first, rules.warn_days)
 
 
-def state_of(case: Case, deadlines: CaseDeadlines, on: dt.date) -> str:
-    """open | due_soon | overdue | replied | late — the one word a status list shows."""
+def return_due(case: Case, project: Project, calendar: WorkdayCalendar) -> dt.date:
+    """The last day on which the case may be handed back (退办); after it 不作调整."""
+    return add(project.rules_for(case.body).return_, case.assigned, calendar)
+
+
+@dataclass(frozen=True)
+class Rehandle:
+    """An open 二次办理: the 不满意 feedback that asks for it and the date the further reply is due."""
+
+    feedback: Feedback
+    path: tuple[str | int, ...]  # where that feedback is written, e.g. ("followups", 0, "feedback")
+    round: int  # the round that will answer it: 2 for the first followup
+    due: dt.date
+
+
+def open_rehandle(case: Case, project: Project, calendar: WorkdayCalendar) -> Rehandle | None:
+    """The rehandle deadline a case has open now, if any: its latest feedback says 不满意 for
+    办理结果 and no followup answers it yet. Other code (status, calendar, remind) asks here."""
+    if case.returned or case.role is Role.co:
+        return None
+    rounds = case.rounds
+    if not rounds or rounds[-1][1] is None or rounds[-1][1].result is not Satisfaction.dissatisfied:
+        return None
+    feedback = rounds[-1][1]
+    path: tuple[str | int, ...] = ("feedback",) if len(rounds) == 1 else ("followups", len(rounds) - 2, "feedback")
+    due = add(project.rules_for(case.body).rehandle, feedback.date, calendar)
+    return Rehandle(feedback, path, len(rounds) + 1, due)
+
+
+def state_of(case: Case, deadlines: CaseDeadlines, on: dt.date, rehandle: Rehandle | None = None) -> str:
+    """open | due_soon | overdue | replied | late | returned | rehandle | rehandle_overdue — the one
+    word a status list shows. rehandle: what open_rehandle() says of the case."""
+    if case.returned:
+        return "returned"
+    if rehandle is not None:
+        return "rehandle_overdue" if on > rehandle.due else "rehandle"
     if case.reply:
         return "late" if case.reply.date > deadlines.due else "replied"
     if on > deadlines.due:
@@ -84,7 +118,8 @@ def state_of(case: Case, deadlines: CaseDeadlines, on: dt.date) -> str:
 
 
 STATE_LABELS = {"open": "办理中", "due_soon": "即将到期", "overdue": "已超期",
-                "replied": "已答复", "late": "逾期答复"}
+                "replied": "已答复", "late": "逾期答复", "returned": "已退办",
+                "rehandle": "二次办理中", "rehandle_overdue": "二次办理超期"}
 
 
 def deadline_findings(case: Case, source: Source, project: Project, calendar: WorkdayCalendar,
@@ -99,7 +134,13 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
         found.append(source.finding(("extension", "due"),
                                     f"延期至 {chinese_date(case.extension.due)} 超过了最长期限 {chinese_date(d.max_due)}",
                                     code="extension-beyond-max"))
-    if case.reply is None:
+    if case.returned:
+        last = return_due(case, project, calendar)
+        if case.returned.date > last:
+            found.append(source.finding(("returned", "date"),
+                                        f"退办日期 {chinese_date(case.returned.date)} 已过退办期限 {chinese_date(last)}"
+                                        "（交办后逾期不作调整），应由本单位办理", code="late-return"))
+    elif case.reply is None:
         days_left = (d.due - on).days
         if days_left < 0:
             line, column = source.position(due_at)
@@ -118,7 +159,8 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
             found.append(source.finding(("reply", "date"),
                                         f"{what}日期 {chinese_date(case.reply.date)} 晚于今天 {chinese_date(on)}",
                                         code="reply-in-future", level="warning"))
-    if d.first_contact_due and case.role is not Role.co and on > d.first_contact_due:
+    found += _rehandle_findings(case, source, project, calendar, on, d.warn_days)
+    if d.first_contact_due and case.role is not Role.co and not case.returned and on > d.first_contact_due:
         contacted = any(c.date <= d.first_contact_due for c in case.communications)
         if not contacted:
             found.append(source.finding(("communications",),
@@ -126,3 +168,36 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
                                         code="no-first-contact", level="warning"))
     return found
 
+
+
+def _rehandle_findings(case: Case, source: Source, project: Project, calendar: WorkdayCalendar,
+                       on: dt.date, warn_days: int) -> list[Finding]:
+    """二次办理: the further reply a 不满意 feedback asks for, and each followup against its deadline."""
+    found: list[Finding] = []
+    rules = project.rules_for(case.body)
+    rounds = case.rounds
+    for i, followup in enumerate(case.followups):
+        asked = rounds[i][1]  # the feedback this followup answers
+        if asked is not None and asked.result is Satisfaction.dissatisfied:
+            due = add(rules.rehandle, asked.date, calendar)
+            if followup.reply.date > due:
+                found.append(source.finding(("followups", i, "reply", "date"),
+                                            f"再次答复日期 {chinese_date(followup.reply.date)} 晚于二次办理期限 {chinese_date(due)}",
+                                            code="late-rehandle", level="warning"))
+        if followup.reply.date > on:
+            found.append(source.finding(("followups", i, "reply", "date"),
+                                        f"再次答复日期 {chinese_date(followup.reply.date)} 晚于今天 {chinese_date(on)}",
+                                        code="reply-in-future", level="warning"))
+    pending = open_rehandle(case, project, calendar)
+    if pending is not None:
+        days_left = (pending.due - on).days
+        line, column = source.position(pending.path + ("result",))
+        asked = f"{chinese_date(pending.feedback.date)} 反馈办理结果不满意"
+        if days_left < 0:
+            found.append(Finding(source.path, line, column, "followups", "error", "rehandle-overdue",
+                                 f"{asked}，二次办理期限 {chinese_date(pending.due)} 已过 {-days_left} 天，"
+                                 "仍未再次答复（在 followups 中记录）"))
+        elif days_left <= warn_days:
+            found.append(Finding(source.path, line, column, "followups", "warning", "rehandle-due-soon",
+                                 f"{asked}，须在 {chinese_date(pending.due)} 前再次答复，还剩 {days_left} 天"))
+    return found

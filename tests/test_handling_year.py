@@ -1,0 +1,187 @@
+"""退办 and 二次办理: the returned case, followup rounds and the reply's abstract."""
+
+from __future__ import annotations
+
+from proposal_docs.model.loading import parse_yaml, validate
+from proposal_docs.model.models import Case, Project
+
+CASE = """\
+kind: proposal
+session: cppcc-13-4
+number: 7
+title: 推动家具产业集群绿色化改造
+proposers: [聂银峰]
+assigned: 2025-03-20
+reply:
+  date: 2025-05-30
+  category: A
+  disclosure: public
+  body: 正文
+feedback: {date: 2025-06-10, attitude: basically_satisfied, result: dissatisfied}
+"""
+
+FOLLOWUP = """\
+followups:
+  - reply:
+      date: 2025-07-01
+      category: A
+      disclosure: public
+      body: 再次答复正文
+    feedback: {date: 2025-07-20, attitude: satisfied, result: satisfied}
+"""
+
+
+def load(text: str):
+    data, source = parse_yaml(text, "cases/2025/p007.yaml")
+    return validate(Case, data, source)
+
+
+def test_followup_rounds_and_final_feedback():
+    case, findings = load(CASE + FOLLOWUP)
+    assert not findings
+    assert [r.date.isoformat() for r, _ in case.rounds] == ["2025-05-30", "2025-07-01"]
+    assert case.final_feedback.result == "satisfied"
+    first, _ = load(CASE)
+    assert first.final_feedback.result == "dissatisfied"
+
+
+def test_followup_without_reply_names_line_and_field():
+    text = CASE + "followups:\n  - feedback: {date: 2025-07-20, attitude: satisfied, result: satisfied}\n"
+    _, findings = load(text)
+    assert [f.as_text() for f in findings] == ["cases/2025/p007.yaml:14:5 followups[0].reply：缺少必填字段（错误）"]
+
+
+def test_followup_feedback_has_the_feedback_fields():
+    _, findings = load(CASE + FOLLOWUP.replace("result: satisfied}", "result: happy}"))
+    (f,) = findings
+    assert f.field == "followups[0].feedback.result" and "satisfied、basically_satisfied、dissatisfied" in f.message
+
+
+def test_returned_case_loads_and_unknown_key_inside_is_an_error():
+    base = CASE.split("reply:")[0]
+    case, findings = load(base + "returned: {date: 2025-03-25, reason: 不属于本单位职责范围, to: 市发展改革委}\n")
+    assert not findings and case.returned.to == "市发展改革委" and case.final_feedback is None
+    _, findings = load(base + "returned:\n  date: 2025-03-25\n  reason: 不属于本单位职责\n  unit: 市发展改革委\n")
+    (f,) = findings
+    assert (f.line, f.field) == (10, "returned.unit") and "未知字段" in f.message
+    _, findings = load(base + "returned:\n  date: 2025-03-25\n")
+    assert [f.field for f in findings] == ["returned.reason"]
+
+
+def test_summary_disclosure_needs_an_abstract():
+    _, findings = load(CASE.replace("disclosure: public", "disclosure: summary"))
+    (f,) = findings
+    assert f.as_text() == ("cases/2025/p007.yaml:8:3 reply.abstract：公开属性为 summary（摘要公开）时必须写摘要 abstract（错误）")
+    case, findings = load(CASE.replace("disclosure: public", "disclosure: summary\n  abstract: 已采纳，年内完成改造。"))
+    assert not findings and case.reply.abstract == "已采纳，年内完成改造。"
+    _, findings = load(CASE + FOLLOWUP.replace("disclosure: public", "disclosure: summary"))
+    assert [f.field for f in findings] == ["followups[0].reply.abstract"]
+
+
+def test_return_and_rehandle_rules_are_configurable_per_body():
+    project = Project.model_validate({"organisation": {"name": "xx市科技和经济信息化局", "short_name": "市科经局"},
+                                      "deadlines": {"npc": {"return": {"days": 10}, "rehandle": {"workdays": 15}}}})
+    assert project.rules_for("npc").return_.days == 10 and project.rules_for("npc").rehandle.workdays == 15
+    assert project.rules_for("cppcc").return_.workdays == 7 and project.rules_for("cppcc").rehandle.months == 1
+
+
+# --- findings, as `check` reports them --------------------------------------------------------
+
+from conftest import run  # noqa: E402
+
+RETURNED = """\
+kind: proposal
+session: cppcc-13-4
+number: 120
+title: 关于加强农村饮水安全保障的建议
+proposers: [陈明]
+assigned: 2024-03-20
+returned:
+  date: 2024-03-27
+  reason: 农村饮水安全属水利部门职责
+  to: 市水利局
+"""
+
+SECOND = """\
+kind: proposal
+session: cppcc-13-4
+number: 121
+title: 关于扶持中小企业数字化转型的建议
+proposers: [李华]
+assigned: 2024-03-20
+communications: [{date: 2024-04-01, mode: phone}]
+reply:
+  date: 2024-05-20
+  category: B
+  disclosure: public
+  body: 正文
+feedback: {date: 2024-06-01, attitude: basically_satisfied, result: dissatisfied}
+"""
+
+
+def check(example, name: str, text: str, today: str = "2024-06-20"):
+    (example / "cases" / "2024" / name).write_text(text, encoding="utf-8")
+    result = run(example, "check", "--today", today)
+    return result, [line for line in result.output.splitlines() if name in line]
+
+
+def test_return_within_its_window_passes_and_after_it_is_an_error(example):
+    result, lines = check(example, "p120.yaml", RETURNED)
+    assert result.exit_code == 0 and lines == [], result.output
+    # 7 workdays from 2024-03-20 is 2024-03-29; 2024-04-01 is too late
+    result, lines = check(example, "p120.yaml", RETURNED.replace("2024-03-27", "2024-04-01"))
+    assert result.exit_code == 1
+    assert lines == ["cases/2024/p120.yaml:8:9 returned.date：退办日期 2024年4月1日 已过退办期限 2024年3月29日"
+                     "（交办后逾期不作调整），应由本单位办理（错误）"]
+
+
+def test_returned_case_is_never_overdue_but_cannot_also_be_replied(example):
+    result, lines = check(example, "p120.yaml", RETURNED, today="2025-03-01")
+    assert result.exit_code == 0, result.output
+    replied = RETURNED + "reply: {date: 2024-05-20, category: A, disclosure: public, body: 正文}\n"
+    result, lines = check(example, "p120.yaml", replied)
+    assert result.exit_code == 1
+    assert [line.split("：")[0] for line in lines] == ["cases/2024/p120.yaml:7:1 returned"], lines
+    assert "本件已退办（returned），不应再有答复 reply" in lines[0]
+
+
+def test_dissatisfied_result_wants_a_followup_within_a_month(example):
+    result, lines = check(example, "p121.yaml", SECOND, today="2024-06-20")
+    assert result.exit_code == 0
+    assert lines == ["cases/2024/p121.yaml:13:69 followups：2024年6月1日 反馈办理结果不满意，"
+                     "须在 2024年7月1日 前再次答复，还剩 11 天（警告）"]
+    result, lines = check(example, "p121.yaml", SECOND, today="2024-07-05")
+    assert result.exit_code == 1
+    assert lines == ["cases/2024/p121.yaml:13:69 followups：2024年6月1日 反馈办理结果不满意，"
+                     "二次办理期限 2024年7月1日 已过 4 天，仍未再次答复（在 followups 中记录）（错误）"]
+    followed = SECOND + """followups:
+  - reply: {date: 2024-06-25, category: A, disclosure: public, body: 再次答复}
+    feedback: {date: 2024-07-10, attitude: satisfied, result: satisfied}
+"""
+    result, lines = check(example, "p121.yaml", followed, today="2024-08-01")
+    assert result.exit_code == 0 and lines == [], result.output
+
+
+def test_a_dissatisfied_followup_asks_for_another_round(example):
+    text = SECOND + """followups:
+  - reply: {date: 2024-06-25, category: A, disclosure: public, body: 再次答复}
+    feedback: {date: 2024-07-10, attitude: satisfied, result: dissatisfied}
+"""
+    result, lines = check(example, "p121.yaml", text, today="2024-08-20")
+    assert result.exit_code == 1
+    assert len(lines) == 1 and "2024年7月10日 反馈办理结果不满意，二次办理期限 2024年8月10日 已过 10 天" in lines[0]
+    assert lines[0].startswith("cases/2024/p121.yaml:16:")
+
+
+def test_followup_before_the_feedback_it_answers_is_an_error(example):
+    text = SECOND + "followups:\n  - reply: {date: 2024-05-25, category: A, disclosure: public, body: 再次答复}\n"
+    result, lines = check(example, "p121.yaml", text)
+    assert result.exit_code == 1
+    assert lines == ["cases/2024/p121.yaml:15:19 followups[0].reply.date：再次答复日期 2024-05-25 早于它所回应的反馈日期 "
+                     "2024-06-01（错误）"]
+
+
+def test_followup_without_first_reply_or_feedback(example):
+    no_feedback = SECOND.split("feedback:")[0] + "followups:\n  - reply: {date: 2024-06-25, category: A, disclosure: public, body: 再次}\n"
+    result, lines = check(example, "p121.yaml", no_feedback)
+    assert result.exit_code == 1 and any("followups[0]：二次办理答复的是上一轮的征询意见反馈，但 feedback 还没有填写" in l for l in lines)
