@@ -92,3 +92,20 @@ def test_calendar_is_written_only_when_it_changes(example):
 def test_a_calendar_without_open_deadlines_is_empty_but_valid(example):
     build(example)
     assert events(example) == {}
+
+
+def test_second_handling_is_an_event_and_a_returned_case_drops_out(example):
+    edit(example / "cases/2024/p009.yaml", "  attitude: satisfied\n  result: satisfied", "  attitude: satisfied\n  result: dissatisfied")
+    open_cases(example)
+    build(example)
+    before = events(example)
+    rehandle = next(e for e in before.values() if str(e["summary"]).startswith("提案第9号"))
+    assert str(rehandle["summary"]) == "提案第9号再次答复期限：关于小型服装加工厂发展的建议"
+    assert rehandle.decoded("dtstart") == dt.date(2024, 7, 8)
+    assert str(rehandle["uid"]).startswith("2024-cppcc-13-4-9-rehandle-")
+    case = example / "cases/2024/p035.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "returned: {date: 2024-03-25, reason: 不属于本单位职责范围}\n",
+                    encoding="utf-8")
+    build(example)
+    assert not any("第35号" in str(e["summary"]) for e in events(example).values())
+    assert len(events(example)) == len(before) - 1

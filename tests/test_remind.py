@@ -75,3 +75,19 @@ def test_remind_never_fails_the_run(example):
     result = run(example, "remind", "--today", "2030-01-01")
     assert result.exit_code == 0
     assert "超期" in result.output and "有 1 个错误的文件未列入" in result.stderr
+
+
+def test_remind_lists_a_second_handling_and_leaves_out_a_returned_case(example):
+    edit(example / "cases/2024/p009.yaml", "  attitude: satisfied\n  result: satisfied", "  attitude: satisfied\n  result: dissatisfied")
+    unreply(example / "cases/2024/s023.yaml")
+    (example / "cases/2024/s023.yaml").write_text((example / "cases/2024/s023.yaml").read_text(encoding="utf-8")
+                                                  + "returned: {date: 2024-03-25, reason: 不属于本单位职责范围}\n",
+                                                  encoding="utf-8")
+    found = json.loads(run(example, "remind", "--today", "2024-07-01", "--format", "json").output)["items"]
+    assert [(i["number"], i["kind"], i["label"], i["due"], i["days_left"]) for i in found] == [
+        (9, "rehandle", "再次答复", "2024-07-08", 7)]  # 1 month after the 不满意 feedback of 2024-06-08
+    text = run(example, "remind", "--today", "2024-07-10").output
+    assert "【中小企业科】\n孙悦（0556-5551203）：1 项\n  超期 2 天　再次答复期限 2024年7月8日　提案第9号" in text
+    edit(example / "cases/2024/p009.yaml", "  result: dissatisfied", "  result: dissatisfied\nfollowups:\n  - reply:\n"
+         "      date: 2024-07-05\n      category: A\n      disclosure: public\n      body: 再次答复。")
+    assert "没有超期或即将到期的事项" in run(example, "remind", "--today", "2024-07-10").output

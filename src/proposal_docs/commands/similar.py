@@ -56,12 +56,16 @@ def similar_cases(repo: Repository, *, item: CaseFile | None = None, title: str 
 
 
 def outcome(case: Case) -> str:
-    """What became of a case, in a word or two: 答复类别, 会办意见, 未答复."""
+    """What became of a case, in a word or two: 答复类别 (of the last reply), 会办意见, 退办, 未答复."""
+    if case.returned:
+        return "退办"
     if case.reply is None:
         return "未答复"
     if case.role is Role.co:
         return "会办意见"
-    return f"{case.reply.category}类" if case.reply.category else "已答复"
+    last = case.rounds[-1][0]
+    again = "再次答复 " if case.followups else ""
+    return f"{again}{last.category}类" if last.category else f"{again or '已答复'}".strip()
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import Iterable, Iterator
 
 from ..model.models import Case, Project, Role
 from ..model.repository import CaseFile, Repository
-from .deadlines import WorkdayCalendar, deadlines_of
+from .deadlines import WorkdayCalendar, deadlines_of, open_rehandle
 
 # kind → what is owed, as a clerk calls it
-KIND_LABELS = {"reply": "答复", "co_opinion": "会办意见", "first_contact": "办前沟通", "rehandle": "二次办理答复"}
+KIND_LABELS = {"reply": "答复", "co_opinion": "会办意见", "first_contact": "办前沟通", "rehandle": "再次答复"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class OpenDeadline:
 
 def case_open_deadlines(item: CaseFile, project: Project, calendar: WorkdayCalendar) -> list[OpenDeadline]:
     case = item.case
-    if getattr(case, "returned", None):  # 退办: handed back, nothing is owed
+    if case.returned:  # 退办: handed back, nothing is owed
         return []
     d = deadlines_of(case, project, calendar)
     found = []
@@ -47,18 +47,10 @@ def case_open_deadlines(item: CaseFile, project: Project, calendar: WorkdayCalen
         found.append(OpenDeadline(item, kind, d.due, d.warn_days, case.extension is not None))
         if d.first_contact_due and case.role is not Role.co and not case.communications:
             found.append(OpenDeadline(item, "first_contact", d.first_contact_due, d.warn_days))
-    rehandle = _rehandle_due(case, project, calendar)
+    rehandle = open_rehandle(case, project, calendar)  # 二次办理 after a 不满意 feedback
     if rehandle is not None:
-        found.append(OpenDeadline(item, "rehandle", rehandle, d.warn_days))
+        found.append(OpenDeadline(item, "rehandle", rehandle.due, d.warn_days))
     return found
-
-
-def _rehandle_due(case: Case, project: Project, calendar: WorkdayCalendar) -> dt.date | None:
-    """When a second reply is owed after a 不满意 feedback (rules.deadlines.rehandle_due, where known)."""
-    from . import deadlines
-
-    due_of = getattr(deadlines, "rehandle_due", None)
-    return due_of(case, project, calendar) if due_of else None
 
 
 def open_deadlines(repo: Repository, calendar: WorkdayCalendar | None = None) -> Iterator[OpenDeadline]:

@@ -34,9 +34,8 @@ _CHUNK = 512  # rows multiplied at once when every case is compared with every o
 
 
 def case_text(item: CaseFile) -> tuple[str, str]:
-    """(title, body) of a case as they are compared."""
-    reply = item.case.reply
-    return item.case.title, reply.body if reply else ""
+    """(title, body) of a case as they are compared: the body is every reply of it, second ones too."""
+    return item.case.title, "\n".join(reply.body for reply, _ in item.case.rounds)
 
 
 def _word_characters(codes: np.ndarray) -> np.ndarray:
