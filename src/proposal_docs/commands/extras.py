@@ -23,5 +23,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 def write_extras(repo: Repository, build_dir: Path) -> tuple[list[str], list[str]]:
     """(files written, public pages changed), build-relative."""
+    from ..site.public import build_public  # the site's templates only with the site
+
     written = [CALENDAR_FILE] if write_if_changed(build_dir / CALENDAR_FILE, deadline_calendar(repo)) else []
-    return written, []
+    return written, build_public(repo, build_dir)

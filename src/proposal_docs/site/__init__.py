@@ -149,13 +149,15 @@ def build_site(repo: Repository, build_dir: Path, outputs: list[Output], hashes:
 
 
 def _write_pages(site: Path, pages: dict[str, str]) -> list[str]:
+    """Write the pages whose text changed into the folder (build/site or build/public) and remove
+    every other file of it; returns the build-relative paths written."""
     changed = []
     for rel, html in pages.items():
         path = site / rel
         data = html.encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:
             atomic_write(path, data)
-            changed.append(f"{SITE_DIR}/{rel}")
+            changed.append(f"{site.name}/{rel}")
     if site.is_dir():
         for path in sorted(site.rglob("*"), reverse=True):
             rel = path.relative_to(site).as_posix()
