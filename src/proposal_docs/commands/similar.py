@@ -25,19 +25,23 @@ class NotACase(Exception):
 
 
 def load(root: Path) -> Repository:
-    """The repository, unchanged files taken from build's parse cache; nothing is written."""
-    return load_repository(root, ParseCache(root / BUILD_DIR / ".cache" / "parsed"))
+    """The repository, unchanged files taken from build's parse cache (and what was parsed anew
+    kept there for the next run, as `build` does)."""
+    cache = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
+    repo = load_repository(root, cache)
+    if not repo.errors and (root / BUILD_DIR).is_dir():  # like build: invalid input leaves build/ untouched
+        cache.save()
+    return repo
 
 
 def find_case(repo: Repository, file: Path) -> CaseFile:
-    path = file.resolve()
-    for item in repo.all_cases():
-        if item.path.resolve() == path:
-            return item
     try:
-        rel = path.relative_to(repo.root.resolve()).as_posix()
+        rel = file.resolve().relative_to(repo.root.resolve()).as_posix()
     except ValueError:
         raise NotACase(f"{file} 不在文档仓库 {repo.root} 中") from None
+    for item in repo.all_cases():
+        if item.rel == rel:
+            return item
     problems = [f for f in repo.findings if f.file == rel and f.is_error]
     if problems:
         raise NotACase(f"{rel} 有 {len(problems)} 个错误，请先修正（proposal-docs check）", problems)
