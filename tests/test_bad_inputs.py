@@ -28,9 +28,11 @@ def apply(root: Path, step: dict) -> None:
     elif op == "append":
         path = root / arg["path"]
         path.write_text(path.read_text(encoding="utf-8") + arg["text"] * arg.get("repeat", 1), encoding="utf-8")
-    elif op == "write":
+    elif op == "write":  # a new folder too: the example has no templates/ of its own
+        (root / arg["path"]).parent.mkdir(parents=True, exist_ok=True)
         (root / arg["path"]).write_text(arg["text"], encoding="utf-8")
     elif op == "write_bytes":
+        (root / arg["path"]).parent.mkdir(parents=True, exist_ok=True)
         (root / arg["path"]).write_bytes(arg["text"].encode(arg["encoding"]))
     elif op == "delete":
         target = root / arg

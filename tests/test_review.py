@@ -47,14 +47,15 @@ def test_diff_default_revision_is_the_merge_base_and_markdown(repo_in_git):
     assert "```diff" in result.output
 
 
-def test_no_change_says_so(repo_in_git):
-    assert "文书没有变化" in run(repo_in_git, "diff", "HEAD").output
-    assert run(repo_in_git, "diff", "HEAD", "--format", "markdown").output == ""
+def test_no_change_says_so_and_what_was_compared(repo_in_git):
+    assert run(repo_in_git, "diff", "HEAD").output == "文书没有变化（已比较 HEAD 与工作区）。\n"
+    # markdown says it too: the pull request's one comment must not keep an earlier diff
+    assert run(repo_in_git, "diff", "HEAD", "--format", "markdown").output == "### 文书变化\n\n与 HEAD 相比，文书没有变化。\n"
 
 
 def test_unknown_revision_is_a_clear_error(repo_in_git):
     result = run(repo_in_git, "diff", "no-such-branch")
-    assert result.exit_code == 2 and "git rev-parse" in result.stderr
+    assert result.exit_code == 2 and "找不到版本“no-such-branch”" in result.stderr
 
 
 def test_textconv_prints_the_text(example, tmp_path):

@@ -260,16 +260,18 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
               help="markdown 适合贴在合并请求的评论里")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数")
+@click.option("--max-chars", type=click.IntRange(min=1000), default=None,
+              help="markdown 最多输出的字符数，超出的文书只计数（合并请求评论上限为 65536）")
 @click.pass_obj
 @guarded
-def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None) -> None:
-    """比较 REV（默认：与主分支的合并基点）和工作区生成的文书，输出文字差异。"""
-    from ..commands.diff import as_markdown, as_text, default_revision, diff_documents
+def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None, max_chars: int | None) -> None:
+    """比较 REV（默认：与主分支 origin/HEAD、main、master 或 trunk 的合并基点）和工作区生成的文书，输出文字差异。"""
+    from ..commands.diff import as_markdown, as_text, diff_documents, resolve_base
 
     root = opts.repository_root()
-    revision = revision or default_revision(root)
-    diffs = diff_documents(root, revision, jobs or os.cpu_count() or 1)
-    click.echo(as_markdown(diffs) if fmt == "markdown" else as_text(diffs), nl=False)
+    base = resolve_base(root, revision)
+    diffs = diff_documents(root, base, jobs or os.cpu_count() or 1)
+    click.echo(as_markdown(diffs, base, max_chars) if fmt == "markdown" else as_text(diffs, base), nl=False)
 
 
 @main.command()
