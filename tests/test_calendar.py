@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings, strategies as st
 from icalendar import Calendar
 
 from conftest import edit, run
@@ -109,3 +110,38 @@ def test_second_handling_is_an_event_and_a_returned_case_drops_out(example):
     build(example)
     assert not any("第35号" in str(e["summary"]) for e in events(example).values())
     assert len(events(example)) == len(before) - 1
+
+
+def _deadline(title: str, reason: str):
+    from pathlib import Path
+
+    from proposal_docs.model.loading import Source
+    from proposal_docs.model.models import Case
+    from proposal_docs.model.repository import CaseFile
+    from proposal_docs.rules.reminders import OpenDeadline
+
+    case = Case(kind="proposal", session="cppcc-13-4", number=7, title=title, assigned=dt.date(2024, 3, 20),
+                extension={"due": dt.date(2024, 8, 1), "reason": reason}, handler={"name": "张三"})
+    item = CaseFile(Path("cases/2024/p007.yaml"), Source("cases/2024/p007.yaml"), case)
+    return OpenDeadline(item, "reply", dt.date(2024, 8, 1), 15, extended=True)
+
+
+LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60).filter(
+    lambda t: t.strip())
+
+
+@settings(max_examples=80, deadline=None)
+@given(title=LINE, reason=st.text(min_size=1, max_size=80).filter(lambda t: t.strip() and "\r" not in t))
+def test_any_case_text_reads_back_as_written(title, reason):
+    """Commas, semicolons, backslashes, long Chinese lines: folded and escaped by the library, read back whole."""
+    from proposal_docs.model.models import Project
+    from proposal_docs.render.calendar import calendar_bytes
+
+    project = Project(organisation={"name": "xx市科技和经济信息化局", "short_name": "市科经局"},
+                      typography={"fullwidth_punctuation": False})
+    data = calendar_bytes([_deadline(title, reason)], project, {})
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))  # RFC 5545 3.1: lines of 75 octets at most
+    (event,) = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["summary"]) == f"提案第7号答复（延期）期限：{title}"
+    assert f"延期理由：{reason}" in str(event["description"])
+    assert calendar_bytes([_deadline(title, reason)], project, {}) == data
