@@ -33,6 +33,7 @@ from ..render.contexts import LetterPages, archive_content_key
 from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
+from .extras import write_extras
 
 LOCK = ".lock"
 
@@ -154,6 +155,9 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
                 hashes = {path: entry["hash"] for path, entry in manifest.items()}
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
+                written, public = write_extras(repo, build_dir)  # deadlines.ics and public/, with the site
+                report.written += written
+                report.site_pages += public
         finally:
             # even a failed build records what it finished, so the next one does not redo it
             for path in sorted(set(old) - set(prints) - kept):
