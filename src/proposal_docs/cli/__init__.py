@@ -17,7 +17,7 @@ import click
 from .. import __version__
 from ..model.layout import BUILD_DIR, SetupError
 from . import zh
-from .options import CONTEXT, TODAY_HELP, DateType, Group, Options, guarded, resolve_today
+from .options import CONTEXT, TODAY_HELP, DateType, Group, Options, exit_on_setup_error, guarded, resolve_today
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,8 +49,13 @@ def check(opts: Options, today: dt.date | None, fmt: str) -> None:
     from ..model.findings import summary_line
     from .output import print_findings
 
-    root = opts.repository_root()
-    result = run_check(root, resolve_today(root, today))
+    from ..rules.checking import load_repository
+
+    try:
+        repo = load_repository(opts.repository_root())
+    except SetupError as exc:  # reported in the format asked for: a CI annotation or JSON too
+        exit_on_setup_error(opts, exc, fmt)
+    result = run_check(repo, resolve_today(repo.project, today))
     print_findings(opts.console, result.findings, fmt)
     if fmt == "text":
         opts.say(summary_line(result.findings, result.repo.files_read))
@@ -67,9 +72,8 @@ def status(opts: Options, today: dt.date | None) -> None:
     from .output import print_status
     from ..rules.checking import load_repository
 
-    root = opts.repository_root()
-    on = resolve_today(root, today)
-    repo = load_repository(root)
+    repo = load_repository(opts.repository_root())
+    on = resolve_today(repo.project, today)
     print_status(opts.console, run_status(repo, on), on)
     if repo.errors:
         click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
@@ -87,9 +91,8 @@ def remind(opts: Options, today: dt.date | None, within: int | None, fmt: str) -
     from ..commands.remind import FORMATS, remind as run_remind
     from ..rules.checking import load_repository
 
-    root = opts.repository_root()
-    on = resolve_today(root, today)
-    repo = load_repository(root)
+    repo = load_repository(opts.repository_root())
+    on = resolve_today(repo.project, today)
     click.echo(FORMATS[fmt](run_remind(repo, on, within)), nl=False)
     if repo.errors:
         click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
@@ -220,9 +223,9 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
     from ..rules.checking import load_repository
 
     root = opts.repository_root()
-    day = assigned or resolve_today(root, None)
+    repo = load_repository(root)
     try:
-        path = new_case(load_repository(root), session, day, number=number, title=title,
+        path = new_case(repo, session, assigned, today=resolve_today(repo.project, None), number=number, title=title,
                         proposers=list(proposers), role=role)
     except (NumberTaken, FileExistsError) as exc:
         what = f"文件已存在：{exc}" if isinstance(exc, FileExistsError) else str(exc)

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
+    from ..model.models import Project
+
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 TODAY_HELP = "按哪一天检查期限（默认：环境变量 PROPOSAL_DOCS_TODAY，否则本单位时区的今天）"
 
@@ -84,10 +86,7 @@ def guarded(func):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except SetupError as exc:
-            for finding in exc.findings:
-                click.echo(finding.as_text(), err=True)
-            click.echo(f"错误：{exc}", err=True)
-            sys.exit(2)
+            exit_on_setup_error(opts, exc, "text")
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             sys.exit(130)
@@ -101,23 +100,29 @@ def guarded(func):
     return wrapper
 
 
-def resolve_today(root: Path, given: dt.date | None) -> dt.date:
-    """Today without loading pydantic: the option, the variable, else the project's timezone read
-    from proposal-docs.yaml with a plain YAML load (the full validation comes later)."""
-    import yaml
-
+def resolve_today(project: Project, given: dt.date | None) -> dt.date:
+    """The day deadlines are counted on: the option, the variable, else today in the project's
+    timezone, which the validated project file gives (read once, with every other setting)."""
     from ..rules.clock import today
 
     try:
-        path = root / PROJECT_FILE
-        project = yaml.safe_load(path.read_text(encoding="utf-8-sig")) if path.stat().st_size < 1_000_000 else {}
-        zone = (project or {}).get("timezone") or "Asia/Shanghai"
-    except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
-        zone = "Asia/Shanghai"
-    try:
-        return today(str(zone), given)
+        return today(project.timezone, given)
     except ValueError as exc:
         raise SetupError(str(exc)) from exc
+
+
+def exit_on_setup_error(opts: Options, exc: SetupError, fmt: str) -> None:
+    """An unusable repository, said as every command says it: its findings in the output format
+    asked for (text, json, github), the reason, exit 2."""
+    from .output import print_findings
+
+    if fmt == "text":
+        for finding in exc.findings:
+            click.echo(finding.as_text(), err=True)
+    else:
+        print_findings(opts.console, exc.findings, fmt)
+    click.echo(f"错误：{exc}", err=True)
+    sys.exit(2)
 
 
 class _ChineseHelp:
