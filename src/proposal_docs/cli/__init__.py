@@ -145,19 +145,18 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
 @guarded
 def number(opts: Options, dry_run: bool) -> None:
     """为已答复但没有文号的案件按答复日期顺序编写下一个文号，写入案件文件。"""
-    from ..commands.number import plan_numbers, write_number
+    from ..commands.number import NumberingRefused, number_replies
     from .output import print_findings
-    from ..rules.checking import load_repository
 
-    repo = load_repository(opts.repository_root())
-    if repo.errors:
-        print_findings(opts.console, repo.errors, "text")
-        click.echo(f"有 {len(repo.errors)} 个错误，未编写任何文号。请先修正（proposal-docs check）。", err=True)
+    waiting = lambda: click.echo("另一个构建或编号正在进行，等待其完成……", err=True)  # noqa: E731
+    try:
+        assignments = number_replies(opts.repository_root(), dry_run=dry_run, on_wait=waiting)
+    except NumberingRefused as exc:
+        if exc.findings:
+            print_findings(opts.console, exc.findings, "text")
+        click.echo(f"错误：{exc}" if not exc.findings else str(exc), err=True)
         sys.exit(1)
-    assignments = plan_numbers(repo)
     for assignment in assignments:
-        if not dry_run:
-            write_number(assignment)
         action = "将编写" if dry_run else "已写入"
         opts.say(f"{action} {assignment.item.rel}：{assignment.number}（答复日期 {assignment.item.case.reply.date}）")
     if not assignments:

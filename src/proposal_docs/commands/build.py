@@ -26,7 +26,7 @@ from ..engine.parsecache import ParseCache
 from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, name_clashes, plan, session_labels, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
-from ..model.layout import BUILD_DIR, reason, template_label, template_path
+from ..model.layout import BUILD_DIR, LOCK_FILE, reason, template_label, template_path
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import LetterPages, archive_content_key
@@ -34,7 +34,7 @@ from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
 
-LOCK = ".lock"
+LOCK = LOCK_FILE
 
 
 @dataclass
