@@ -23,7 +23,7 @@ from typing import Callable
 from ..engine.fingerprints import Hasher, content_print, fingerprints
 from ..engine.manifest import intact, read_manifest, record, remove_output, stat_of, write_manifest
 from ..engine.parsecache import ParseCache
-from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, name_clashes, plan, session_labels, templates_of
+from ..engine.plan import LETTER_TEMPLATES, Output, counted_letters, letter_key, name_clashes, plan, session_labels, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
 from ..model.layout import BUILD_DIR, LOCK_FILE, reason, template_label, template_path
@@ -33,6 +33,7 @@ from ..render.contexts import LetterPages, archive_content_key
 from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
+from .extras import write_extras
 
 LOCK = LOCK_FILE
 
@@ -154,6 +155,9 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
                 hashes = {path: entry["hash"] for path, entry in manifest.items()}
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
+                written, public = write_extras(repo, build_dir)  # deadlines.ics and public/, with the site
+                report.written += written
+                report.site_pages += public
         finally:
             # even a failed build records what it finished, so the next one does not redo it
             for path in sorted(set(old) - set(prints) - kept):
@@ -170,16 +174,16 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
 
 def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str, int]:
-    """Each case's letter's pages as recorded when it was rendered (this build or an earlier one
-    with the same fingerprint), by case file."""
+    """Each case's letters' pages as recorded when they were rendered (this build or an earlier one
+    with the same fingerprint), by engine.plan.letter_key."""
     known = {}
     for year in repo.years.values():
         labels = session_labels(year)
         for item in year.cases:
-            letter = counted_letter(item, year.year, repo.project.reply_to, labels.get(item.case.session))
-            pages = manifest.get(letter.path, {}).get("pages") if letter else None
-            if isinstance(pages, int) and pages > 0:
-                known[item.rel] = pages
+            for letter in counted_letters(item, year.year, repo.project.reply_to, labels.get(item.case.session)):
+                pages = manifest.get(letter.path, {}).get("pages")
+                if isinstance(pages, int) and pages > 0:
+                    known[letter_key(letter)] = pages
     return known
 
 
@@ -188,10 +192,10 @@ def _record_pages(repo: Repository, manifest: dict[str, dict], counted: dict[str
     for year in repo.years.values():
         labels = session_labels(year)
         for item in year.cases:
-            label = labels.get(item.case.session)
-            letter = counted_letter(item, year.year, repo.project.reply_to, label) if item.rel in counted else None
-            if letter and letter.path in manifest and "pages" not in manifest[letter.path]:
-                manifest[letter.path] = {**manifest[letter.path], "pages": counted[item.rel]}
+            for letter in counted_letters(item, year.year, repo.project.reply_to, labels.get(item.case.session)):
+                key = letter_key(letter)
+                if key in counted and letter.path in manifest and "pages" not in manifest[letter.path]:
+                    manifest[letter.path] = {**manifest[letter.path], "pages": counted[key]}
 
 
 def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], manifest: dict[str, dict],

@@ -20,10 +20,10 @@ from ..model.repository import CaseFile, Repository, Year
 
 KIND_WORD = {Body.cppcc: "提案", Body.npc: "建议"}
 BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}
-FOLDERS = {"reply": "答复函", "co_opinion": "会办意见", "feedback_form": "征询意见表"}
-CASE_TEMPLATES = ("reply", "co_opinion", "feedback_form")  # one document per case (or recipient)
+FOLDERS = {"reply": "答复函", "co_opinion": "会办意见", "feedback_form": "征询意见表", "return_request": "退办申请函"}
+CASE_TEMPLATES = ("reply", "co_opinion", "feedback_form", "return_request")  # per case (or recipient, or round)
 TEMPLATES = (*CASE_TEMPLATES, "archive_index", "summary")
-LETTER_TEMPLATES = ("reply", "co_opinion")  # the letters the archive index counts the pages of
+LETTER_TEMPLATES = ("reply", "co_opinion", "return_request")  # the letters the archive index counts the pages of
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Output:
     case_file: str | None = None  # repository-relative path of its case, for per-case documents
     recipient: str | None = None  # reply_to: each
     body: Body | None = None  # for year aggregates
+    round: int = 1  # which reply of the case: 1 the reply, 2 the first followup (再次答复), …
 
     @property
     def is_aggregate(self) -> bool:
@@ -108,6 +109,11 @@ def plan(repo: Repository) -> list[Output]:
     return sorted(outputs, key=lambda o: o.path)
 
 
+def round_suffix(round: int) -> str:
+    """How a file name tells a later reply from the first: -再次答复, -第3次答复."""
+    return "" if round == 1 else "-再次答复" if round == 2 else f"-第{round}次答复"
+
+
 def recipient_names(proposers: list[str]) -> list[str]:
     """Each proposer's part of a reply's file name (reply_to: each), unique within the case even when
     names sanitise alike (张/三, 张:三) or share a long prefix: a later one gets -2, -3, …"""
@@ -125,24 +131,43 @@ def recipient_names(proposers: list[str]) -> list[str]:
 
 
 def case_outputs(item: CaseFile, y: int, reply_to: str, label: str | None = None) -> list[Output]:
-    """The documents of one case: none before it is answered. label: see case_stem."""
+    """The documents of one case: none before it is answered (or returned); a reply and its form
+    for every round of handling (二次办理 adds a 再次答复 and its own form). label: see case_stem."""
     case = item.case
+    stem = case_stem(case, label)
+    if case.returned:
+        return [Output(f"{y}/{FOLDERS['return_request']}/{fitted(stem)}", "return_request", y, item.rel)]
     if case.reply is None:
         return []
-    stem = case_stem(case, label)
     if case.role is Role.co:
         return [Output(f"{y}/{FOLDERS['co_opinion']}/{fitted(stem)}", "co_opinion", y, item.rel)]
-    if reply_to == "each" and len(case.proposers) > 1:
-        outputs = [Output(f"{y}/{FOLDERS['reply']}/{fitted(f'{stem}-{part}')}", "reply", y, item.rel, recipient=name)
-                   for name, part in zip(case.proposers, recipient_names(case.proposers))]
-    else:
-        outputs = [Output(f"{y}/{FOLDERS['reply']}/{fitted(stem)}", "reply", y, item.rel)]
-    return outputs + [Output(f"{y}/{FOLDERS['feedback_form']}/{fitted(stem)}", "feedback_form", y, item.rel)]
+    outputs = []
+    for round in range(1, len(case.rounds) + 1):
+        name = stem + round_suffix(round)
+        if reply_to == "each" and len(case.proposers) > 1:
+            outputs += [Output(f"{y}/{FOLDERS['reply']}/{fitted(f'{name}-{part}')}", "reply", y, item.rel,
+                               recipient=person, round=round)
+                        for person, part in zip(case.proposers, recipient_names(case.proposers))]
+        else:
+            outputs.append(Output(f"{y}/{FOLDERS['reply']}/{fitted(name)}", "reply", y, item.rel, round=round))
+        outputs.append(Output(f"{y}/{FOLDERS['feedback_form']}/{fitted(name)}", "feedback_form", y, item.rel,
+                              round=round))
+    return outputs
 
 
-def counted_letter(item: CaseFile, y: int, reply_to: str, label: str | None = None) -> Output | None:
-    """The letter whose pages the archive index records for a case (for reply_to: each, the first)."""
-    return next((o for o in case_outputs(item, y, reply_to, label) if o.template in LETTER_TEMPLATES), None)
+def counted_letters(item: CaseFile, y: int, reply_to: str, label: str | None = None) -> list[Output]:
+    """The letters whose pages the archive index records for a case, one per round (for
+    reply_to: each, the first recipient's copy)."""
+    letters: dict[int, Output] = {}
+    for output in case_outputs(item, y, reply_to, label):
+        if output.template in LETTER_TEMPLATES:
+            letters.setdefault(output.round, output)
+    return list(letters.values())
+
+
+def letter_key(output: Output) -> str:
+    """Which letter of which case a page count belongs to: the case file, with #N for round N > 1."""
+    return output.case_file if output.round == 1 else f"{output.case_file}#{output.round}"
 
 
 def _folded(path: str) -> str:

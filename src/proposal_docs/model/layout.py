@@ -14,6 +14,7 @@ YEAR_FILE = "year.yaml"
 BUILD_DIR = "build"
 LOCK_FILE = ".lock"  # in build/: held by `build` and by `number` while they work
 TEMPLATES_DIR = "templates"
+SCHEMA_DIR = "schema"
 # the templates shipped with the tool; a repository's own templates/<name>.docx overrides one of them
 PACKAGED_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), TEMPLATES_DIR)
 
@@ -194,3 +195,11 @@ def template_label(root: Path, name: str) -> str:
     if _present(root / TEMPLATES_DIR / f"{name}.docx"):
         return f"{TEMPLATES_DIR}/{name}.docx"
     return os.path.join(PACKAGED_TEMPLATES, f"{name}.docx")
+
+
+def schema_modelines(kind: str, to_root: str) -> str:
+    """The first lines of a YAML file of `kind` (case, year, project) that tell editors its schema:
+    VS Code's YAML extension reads the first form, JetBrains IDEs the second. to_root: the way
+    from the file's folder to the repository root, "" or "../../"."""
+    where = f"{to_root}{SCHEMA_DIR}/{kind}.schema.json"
+    return f"# yaml-language-server: $schema={where}\n# $schema: {where}\n"
