@@ -145,7 +145,7 @@ def test_status_lists_open_cases_and_unnumbered_replies(example):
     assert "期限" in result.output and "剩余天数" in result.output
     assert "2024-06-20" in result.output and "即将到期" in result.output
     assert "未编文号" in result.output and "p077.yaml" in result.output
-    assert "合计 12" in result.output
+    assert "合计 14" in result.output
 
 
 def test_usage_errors_are_chinese_too(example):

@@ -34,9 +34,9 @@ AGGREGATES_CPPCC = {"2024/归档文件目录-政协提案.docx", "2024/办理工
 
 def test_noop_rebuild_renders_nothing(example):
     first = run(example, "-v", "build")
-    assert len(written(first)) == 23
+    assert len(written(first)) == 28
     again = run(example, "-v", "build")
-    assert written(again) == set() and "未变 23 个" in again.output
+    assert written(again) == set() and "未变 28 个" in again.output
 
 
 def test_edit_one_case_rebuilds_its_documents_and_its_year_aggregates(example):
@@ -112,10 +112,10 @@ def test_a_damaged_output_is_repaired(example):
 
 def test_force_renders_everything_and_still_removes(example):
     run(example, "build")
-    assert len(written(run(example, "-v", "build", "--force"))) == 23
+    assert len(written(run(example, "-v", "build", "--force"))) == 28
     (example / "cases/2024/p016.yaml").unlink()
     result = run(example, "-v", "build", "--force")
-    assert len(written(result)) == 22 and len(removed(result)) == 1
+    assert len(written(result)) == 27 and len(removed(result)) == 1
 
 
 def _cli(root: Path, *args: str) -> list[str]:

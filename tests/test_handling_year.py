@@ -87,7 +87,7 @@ def test_return_and_rehandle_rules_are_configurable_per_body():
 
 # --- findings, as `check` reports them --------------------------------------------------------
 
-from conftest import run  # noqa: E402
+from conftest import edit, run  # noqa: E402
 
 RETURNED = """\
 kind: proposal
@@ -141,7 +141,7 @@ def test_returned_case_is_never_overdue_but_cannot_also_be_replied(example):
     replied = RETURNED + "reply: {date: 2024-05-20, category: A, disclosure: public, body: 正文}\n"
     result, lines = check(example, "p120.yaml", replied)
     assert result.exit_code == 1
-    assert [line.split("：")[0] for line in lines] == ["cases/2024/p120.yaml:7:1 returned"], lines
+    assert [line.split("：")[0] for line in lines] == ["cases/2024/p120.yaml:8:3 returned"], lines
     assert "本件已退办（returned），不应再有答复 reply" in lines[0]
 
 
@@ -185,3 +185,54 @@ def test_followup_without_first_reply_or_feedback(example):
     no_feedback = SECOND.split("feedback:")[0] + "followups:\n  - reply: {date: 2024-06-25, category: A, disclosure: public, body: 再次}\n"
     result, lines = check(example, "p121.yaml", no_feedback)
     assert result.exit_code == 1 and any("followups[0]：二次办理答复的是上一轮的征询意见反馈，但 feedback 还没有填写" in l for l in lines)
+
+
+def test_status_shows_returned_cases_and_second_handling(example):
+    (example / "cases/2024/p120.yaml").write_text(RETURNED, encoding="utf-8")
+    (example / "cases/2024/p121.yaml").write_text(SECOND, encoding="utf-8")
+    result = run(example, "status", "--today", "2024-06-20", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    row = next(line for line in result.output.splitlines() if "p121.yaml" in line)
+    assert "2024-07-01" in row and "二次办理中" in row and " 11 " in row
+    assert "已退办" in result.output
+    row = next(line for line in result.output.splitlines() if "p120.yaml" in line)
+    assert "2024-03-27" in row and "市水利局" in row and "农村饮水安全属水利部门职责" in row
+    assert "合计 16" in result.output and "已退办 2" in result.output and "二次办理中 1" in result.output
+
+
+def test_number_gives_second_replies_and_return_requests_the_reply_sequence(example):
+    (example / "cases/2024/p120.yaml").write_text(RETURNED, encoding="utf-8")
+    followed = SECOND + """followups:  # 二次办理
+  - reply:
+      date: 2024-06-25
+      category: A
+      disclosure: public
+      body: 再次答复
+    feedback: {date: 2024-07-10, attitude: satisfied, result: dissatisfied}
+  - reply:
+      date: 2024-07-30
+      doc_number: null  # 待编
+      category: A
+      disclosure: public
+      body: 第三次答复
+"""
+    (example / "cases/2024/p121.yaml").write_text(followed, encoding="utf-8")
+    status = run(example, "status", "--today", "2024-08-01", env={"COLUMNS": "200"})
+    assert "退办申请函" in status.output and "再次答复" in status.output and "第3次答复" in status.output
+    result = run(example, "number")
+    assert result.exit_code == 0
+    assert [l for l in result.output.splitlines() if l.startswith("已写入") and "p12" in l] == [
+        "已写入 cases/2024/p120.yaml：科经提〔2024〕11号（退办申请函，日期 2024-03-27）",
+        "已写入 cases/2024/p121.yaml：科经提〔2024〕12号（答复函，日期 2024-05-20）",
+        "已写入 cases/2024/p121.yaml：科经提〔2024〕13号（再次答复，日期 2024-06-25）",
+        "已写入 cases/2024/p121.yaml：科经提〔2024〕14号（第3次答复，日期 2024-07-30）",
+    ]
+    text = (example / "cases/2024/p121.yaml").read_text(encoding="utf-8")
+    assert "followups:  # 二次办理\n" in text and "      doc_number: 科经提〔2024〕14号  # 待编\n" in text
+    assert "      date: 2024-06-25\n      doc_number: 科经提〔2024〕13号\n" in text
+    assert "  returned:" not in text and "  doc_number: 科经提〔2024〕11号\n" in (example / "cases/2024/p120.yaml").read_text(encoding="utf-8")
+    assert run(example, "check", "--today", "2024-08-01").exit_code == 0
+    edit(example / "cases/2024/p120.yaml", "科经提〔2024〕11号", "科经提〔2024〕13号")
+    lines = [l for l in run(example, "check", "--today", "2024-08-01").output.splitlines() if "重复" in l]
+    assert [l.split("：")[0] for l in lines] == ["cases/2024/p120.yaml:9:15 returned.doc_number",
+                                               "cases/2024/p121.yaml:18:19 followups[0].reply.doc_number"]

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT, edit, run
-from proposal_docs.engine.plan import LETTER_TEMPLATES, plan
+from proposal_docs.engine.plan import LETTER_TEMPLATES, counted_letters, plan
 from proposal_docs.model.repository import read_repository
 from proposal_docs.render.batch import Templates
 from proposal_docs.render.contexts import FORM_PAGES, estimated_pages
@@ -196,8 +196,8 @@ def test_the_example_letters_estimate_from_the_case(example):
     letters = prepared_letters(example)
     for year in repo.years.values():
         for item in year.cases:
-            if item.case.reply:
-                assert 1 <= estimated_pages(repo, item, year.year, letters) <= 3
+            for output in counted_letters(item, year.year, repo.project.reply_to):  # replies, 再次答复, 退办申请函
+                assert 1 <= estimated_pages(repo, item, output, letters) <= 3
 
 
 # --- with LibreOffice ------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_estimated_pages_agree_with_libreoffice(tmp_path):
             if printed != FORM_PAGES:
                 forms.append((output.path, printed))
             continue
-        estimate = estimated_pages(repo, cases[output.case_file], output.year, letters)
+        estimate = estimated_pages(repo, cases[output.case_file], output, letters)
         compared += 1
         agreeing += estimate == printed
         by_length[printed] = by_length.get(printed, 0) + 1

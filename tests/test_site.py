@@ -76,7 +76,7 @@ def test_every_page_in_a_real_browser(site):
                 target = Path(unquote(urlparse(link).path))
                 assert target.is_file(), f"{path.name}: {link}"
         page.goto((site / "2024/index.html").as_uri())
-        assert page.locator("#cases tbody tr").count() == 12
+        assert page.locator("#cases tbody tr").count() == 14
         assert "尽快建设绿色环保家具产业园" in page.inner_text("#cases")
         page.screenshot(path=str(ARTIFACTS / "site-index.png"), full_page=True)
         page.goto((site / "2024/cases/p012.html").as_uri())

@@ -86,14 +86,15 @@ def test_number_writes_in_reply_date_order_keeping_comments(example):
     result = run(example, "number")
     assert result.exit_code == 0
     lines = [l for l in result.output.splitlines() if l.startswith("已写入")]
-    # reply letters continue after the highest existing 4号 (5, 6, 7 were freed by the edit above)
+    # reply letters continue after the highest existing 10号 (p052's 再次答复); the 5, 6, 7 freed by the
+    # edit above are never reused
     assert lines == [
-        "已写入 cases/2024/p077.yaml：科经提函〔2024〕5号（答复日期 2024-04-18）",
-        "已写入 cases/2024/p108.yaml：科经提〔2024〕5号（答复日期 2024-06-14）",
-        "已写入 cases/2024/p089.yaml：科经提〔2024〕6号（答复日期 2024-06-18）",
-        "已写入 cases/2024/s023.yaml：科经提〔2024〕7号（答复日期 2024-06-20）",
+        "已写入 cases/2024/p077.yaml：科经提函〔2024〕5号（会办意见，日期 2024-04-18）",
+        "已写入 cases/2024/p108.yaml：科经提〔2024〕11号（答复函，日期 2024-06-14）",
+        "已写入 cases/2024/p089.yaml：科经提〔2024〕12号（答复函，日期 2024-06-18）",
+        "已写入 cases/2024/s023.yaml：科经提〔2024〕13号（答复函，日期 2024-06-20）",
     ]
-    assert "  doc_number: 科经提〔2024〕5号   # 待编号\n" in (cases / "p108.yaml").read_text(encoding="utf-8")
+    assert "  doc_number: 科经提〔2024〕11号   # 待编号\n" in (cases / "p108.yaml").read_text(encoding="utf-8")
     raw = crlf.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"  doc_number: \xe7" in raw and b"\r\n" in raw and b"\n\n" not in raw
     changed = {p.name for p in cases.glob("*.yaml") if p.read_bytes() != before[p.name]}

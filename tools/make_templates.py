@@ -82,7 +82,7 @@ def signature(doc, name: str, day: str) -> None:
     para(doc, "{{ " + day + "|date_cn }}", "成文日期")
 
 
-def closing(doc, closing_line: str, *, cc: bool) -> None:
+def closing(doc, closing_line: str, *, cc: bool, day: str = "reply.date") -> None:
     """The end of the body, the signature block and the 版记.
 
     The template's closing line (结束语) is kept whole and with the blank line, 落款, 成文日期,
@@ -98,7 +98,7 @@ def closing(doc, closing_line: str, *, cc: bool) -> None:
         line.paragraph_format.keep_with_next = True
     para(doc, closing_line, "结束语")
     para(doc, "", "落款")
-    signature(doc, "{{ org.name }}", "reply.date")
+    signature(doc, "{{ org.name }}", day)
     para(doc, "{%p if case.handler %}", "附注")
     para(doc, "（联系人：{{ case.handler.name }}{% if case.handler.phone %}，"
               "联系电话：{{ case.handler.phone }}{% endif %}）", "附注")
@@ -106,8 +106,9 @@ def closing(doc, closing_line: str, *, cc: bool) -> None:
 
 
 def letter(name: str, *, corner: bool, title_text: str = "", addressee: str, opening: str, closing_line: str,
-           cc: bool) -> None:
-    """The 信函格式 both letters share: letterhead, title, addressee, opening, body, signature."""
+           cc: bool, after: str | None = None, day: str = "reply.date") -> None:
+    """The 信函格式 the letters share: letterhead, title, addressee, opening, body, signature.
+    after: a paragraph after the body; day: the context value the letter is dated by."""
     doc = new_document(letter=True)
     letter_head(doc, corner=corner)
     title(doc)
@@ -115,15 +116,23 @@ def letter(name: str, *, corner: bool, title_text: str = "", addressee: str, ope
     para(doc, addressee, "主送机关")
     para(doc, opening)
     para(doc, "{{p body }}")
-    closing(doc, closing_line, cc=cc)
+    if after:
+        para(doc, after)
+    closing(doc, closing_line, cc=cc, day=day)
     doc.save(OUT / f"{name}.docx")
 
 
 def reply_template() -> None:
     letter("reply", corner=True, cc=True,
            addressee="{{ case|salutation(recipient) }}：",
-           opening="您提出的《{{ case.title }}》（第{{ case.number }}号）{{ kind_word }}收悉。我局高度重视，"
-                   "{% if case.co_units %}会同{{ case.co_units|join('、') }}{% endif %}认真研究办理，现答复如下：",
+           # a 再次答复 (二次办理) names the replies before it instead of acknowledging receipt
+           opening="您提出的《{{ case.title }}》（第{{ case.number }}号）{{ kind_word }}"
+                   "{% if earlier %}，我局已于{% for r in earlier %}{{ r.date|date_cn }}{% if r.doc_number %}"
+                   "（{{ r.doc_number }}）{% endif %}{{ '' if loop.last else '、' }}{% endfor %}作出答复。"
+                   "根据您在征询意见表中反馈的意见，我局再次认真研究办理，现再次答复如下："
+                   "{% else %}收悉。我局高度重视，"
+                   "{% if case.co_units %}会同{{ case.co_units|join('、') }}{% endif %}认真研究办理，现答复如下："
+                   "{% endif %}",
            closing_line="感谢您对我市科技和经济工作的关心和支持，欢迎继续提出宝贵意见。")
 
 
@@ -132,6 +141,16 @@ def co_opinion_template() -> None:
            addressee="{{ case.lead_unit }}：",
            opening="{{ case|proposer_label }}提出的《{{ case.title }}》（第{{ case.number }}号）{{ kind_word }}收悉。"
                    "经研究，现将我局会办意见函告如下：",
+           closing_line="特此函告。")
+
+
+def return_request_template() -> None:
+    letter("return_request", corner=False, cc=True, day="returned.date",
+           addressee="{{ return_to }}：",
+           opening="{{ session.name }}第{{ case.number }}号{{ kind_word }}《{{ case.title }}》（{{ case|proposer_label }}"
+                   "提出）于{{ case.assigned|date_cn }}交由我局{{ case.role|label }}。经认真研究，"
+                   "我局申请将该{{ kind_word }}退回调整承办单位，理由如下：",
+           after="{% if returned.to %}建议改由{{ returned.to }}承办，{% endif %}请予调整交办。",
            closing_line="特此函告。")
 
 
@@ -256,6 +275,9 @@ SUMMARY = [
               "{% if stats.separate %}、分办{{ stats.separate }}件{% endif %}。"
               "{% if stats.lead_cases %}主办件{% if stats.lead_cases|length > 1 %}分别{% endif %}为{% for c in stats.lead_cases %}第{{ c.number }}号由{{ c|proposer_label }}"
               "提交的《{{ c.title }}》{{ '、' if not loop.last else '' }}{% endfor %}。{% endif %}"
+              "{% if stats.returned %}另有{% for c in stats.returned %}第{{ c.number }}号《{{ c.title }}》"
+              "{{ '、' if not loop.last else '' }}{% endfor %}经研究不属于我局职责范围，已按规定申请退办（退办"
+              "{{ stats.returned|length }}件），不计入办理件数和办复率。{% endif %}"
               "在办理过程中，我局严格按照{{ body_words.short }}{{ kind_word }}的办理程序、办理时间和办理要求，逐件认真办理，"
               "{% if stats.replied == stats.total %}圆满地完成了办复工作{% else %}已办复{{ stats.replied }}件{% endif %}，"
               "办结率为{{ stats.reply_rate|rate }}。"),
@@ -281,6 +303,13 @@ SUMMARY = [
               "{% for e in stats.events %}{{ e.date|month_day }}，{{ org.short_name }}召开{{ e.title }}"
               "。{% if e.attendees %}会议邀请了{{ body_words.members_short }}{{ e.attendees|join('、') }}参加会议。{% endif %}{% endfor %}"
               "办理工作完成后，及时向{{ body_words.member }}寄送《{{ body_words.form_title }}》，"
+              "{% if stats.rehandled %}对反馈办理结果不满意的{% for c in stats.rehandled %}第{{ c.number }}号"
+              "{{ '、' if not loop.last else '' }}{% endfor %}{{ kind_word }}，再次与{{ body_words.member }}沟通、重新研究办理并"
+              "再次答复，二次办理{{ stats.rehandled|length }}件，"
+              "{% if stats.rehandled_pending == stats.rehandled|length %}再次征询的意见表尚未收回。{% else %}再次征询结果为满意"
+              "{{ stats.rehandled_result.satisfied }}件、基本满意{{ stats.rehandled_result.basically_satisfied }}件、不满意"
+              "{{ stats.rehandled_result.dissatisfied }}件{% if stats.rehandled_pending %}，{{ stats.rehandled_pending }}件尚未收回"
+              "{% endif %}。{% endif %}{% endif %}"
               "{% if not stats.forms %}目前尚未收回。{% elif stats.all_satisfied %}据反馈情况看，我局办理的{{ stats.forms }}件"
               "{{ kind_word }}均为满意等次。{% else %}共收回{{ stats.forms }}份，办理结果满意{{ stats.result.satisfied }}件、"
               "基本满意{{ stats.result.basically_satisfied }}件、不满意{{ stats.result.dissatisfied }}件，满意率为"
@@ -362,6 +391,7 @@ if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     reply_template()
     co_opinion_template()
+    return_request_template()
     feedback_form_template()
     archive_index_template()
     summary_template()

@@ -184,8 +184,8 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
 @click.pass_obj
 @guarded
 def number(opts: Options, dry_run: bool) -> None:
-    """为已答复但没有文号的案件按答复日期顺序编写下一个文号，写入案件文件。"""
-    from ..commands.number import plan_numbers, write_number
+    """为没有文号的答复函、再次答复和退办申请函按日期顺序编写下一个文号，写入案件文件。"""
+    from ..commands.number import plan_numbers, write_numbers
     from .output import print_findings
     from ..rules.checking import load_repository
 
@@ -195,11 +195,11 @@ def number(opts: Options, dry_run: bool) -> None:
         click.echo(f"有 {len(repo.errors)} 个错误，未编写任何文号。请先修正（proposal-docs check）。", err=True)
         sys.exit(1)
     assignments = plan_numbers(repo)
+    if not dry_run:
+        write_numbers(assignments)
     for assignment in assignments:
-        if not dry_run:
-            write_number(assignment)
         action = "将编写" if dry_run else "已写入"
-        opts.say(f"{action} {assignment.item.rel}：{assignment.number}（答复日期 {assignment.item.case.reply.date}）")
+        opts.say(f"{action} {assignment.item.rel}：{assignment.number}（{assignment.letter}，日期 {assignment.date}）")
     if not assignments:
         opts.say("所有答复都已有文号。")
 

@@ -38,11 +38,19 @@ def print_status(console: Console, report: Status, on) -> None:
         days = f"{row.days_left}" if row.days_left >= 0 else f"超期 {-row.days_left}"
         table.add_row(row.due.isoformat(), days, row.state_label, describe(row.item), row.item.case.title, row.item.rel)
     console.print(table)
+    if report.returned:
+        returned = Table(title="已退办")
+        for header in ("退办日期", "案件", "案由", "理由", "建议承办单位", "文件"):
+            returned.add_column(header)
+        for item in report.returned:
+            back = item.case.returned
+            returned.add_row(back.date.isoformat(), describe(item), item.case.title, back.reason, back.to or "", item.rel)
+        console.print(returned)
     if report.unnumbered:
-        numbers = Table(title="已答复但未编文号")
-        for header in ("答复日期", "案件", "文件"):
+        numbers = Table(title="已发出但未编文号")
+        for header in ("日期", "文书", "案件", "文件"):
             numbers.add_column(header)
-        for item in report.unnumbered:
-            numbers.add_row(item.case.reply.date.isoformat(), describe(item), item.rel)
+        for date, letter, item in report.unnumbered:
+            numbers.add_row(date.isoformat(), letter, describe(item), item.rel)
         console.print(numbers)
     console.print("  ".join(f"{k} {v}" for k, v in report.totals.items()), markup=False)

@@ -23,7 +23,7 @@ from typing import Callable
 from ..engine.fingerprints import Hasher, content_print, fingerprints
 from ..engine.manifest import intact, read_manifest, record, remove_output, write_manifest
 from ..engine.parsecache import ParseCache
-from ..engine.plan import LETTER_TEMPLATES, Output, counted_letter, plan, templates_of
+from ..engine.plan import LETTER_TEMPLATES, Output, counted_letters, letter_key, plan, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
 from ..model.layout import BUILD_DIR, template_label, template_path
@@ -163,15 +163,15 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
 
 def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str, int]:
-    """Each case's letter's pages as recorded when it was rendered (this build or an earlier one
-    with the same fingerprint), by case file."""
+    """Each case's letters' pages as recorded when they were rendered (this build or an earlier one
+    with the same fingerprint), by engine.plan.letter_key."""
     known = {}
     for year in repo.years.values():
         for item in year.cases:
-            letter = counted_letter(item, year.year, repo.project.reply_to)
-            pages = manifest.get(letter.path, {}).get("pages") if letter else None
-            if isinstance(pages, int) and pages > 0:
-                known[item.rel] = pages
+            for letter in counted_letters(item, year.year, repo.project.reply_to):
+                pages = manifest.get(letter.path, {}).get("pages")
+                if isinstance(pages, int) and pages > 0:
+                    known[letter_key(letter)] = pages
     return known
 
 
@@ -179,9 +179,10 @@ def _record_pages(repo: Repository, manifest: dict[str, dict], counted: dict[str
     """Keep pages counted outside a letter's rendering with the letter's manifest entry."""
     for year in repo.years.values():
         for item in year.cases:
-            letter = counted_letter(item, year.year, repo.project.reply_to) if item.rel in counted else None
-            if letter and letter.path in manifest and "pages" not in manifest[letter.path]:
-                manifest[letter.path] = {**manifest[letter.path], "pages": counted[item.rel]}
+            for letter in counted_letters(item, year.year, repo.project.reply_to):
+                key = letter_key(letter)
+                if key in counted and letter.path in manifest and "pages" not in manifest[letter.path]:
+                    manifest[letter.path] = {**manifest[letter.path], "pages": counted[key]}
 
 
 def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], manifest: dict[str, dict],

@@ -1,6 +1,7 @@
 """`proposal-docs number`: give unnumbered replies the next free document numbers.
 
-Separate sequences for reply letters and co-opinions, per year of the reply, in reply-date order.
+Separate sequences for reply letters (with second replies and return requests) and co-opinions,
+per year of the letter, in date order.
 A number once written never changes, so nothing is ever renumbered and gaps are not reused.
 
 The number is spliced into the file's text at the place the loader recorded, so every comment,
@@ -10,6 +11,7 @@ style (`reply: {date: …}`) is rewritten through ruamel.yaml's round trip inste
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections import defaultdict
@@ -18,14 +20,29 @@ from dataclasses import dataclass
 import yaml
 
 from ..files import atomic_write
-from ..model.models import Role
+from ..model.models import Case, Role
 from ..model.repository import CaseFile, Repository
 
 
 @dataclass(frozen=True)
 class Assignment:
     item: CaseFile
+    path: tuple[str | int, ...]  # where the letter is written: ("reply",), ("followups", 0, "reply"), ("returned",)
+    date: dt.date  # of the letter: numbers follow it
     number: str
+
+    @property
+    def letter(self) -> str:
+        return letter_name(self.item.case, self.path)
+
+
+def letter_name(case: Case, path: tuple[str | int, ...]) -> str:
+    """What a numbered letter is, as the clerk calls it (path: as Case.letters() gives it)."""
+    if path[0] == "returned":
+        return "退办申请函"
+    if path[0] == "followups":
+        return "再次答复" if path[1] == 0 else f"第{int(path[1]) + 2}次答复"
+    return "会办意见" if case.role is Role.co else "答复函"
 
 
 def pattern_regex(pattern: str) -> re.Pattern:
@@ -35,28 +52,27 @@ def pattern_regex(pattern: str) -> re.Pattern:
 
 
 def plan_numbers(repo: Repository) -> list[Assignment]:
+    """Replies, second replies and return requests share the reply sequence; co-opinions have theirs."""
     numbering = repo.project.numbering
     patterns = {"reply": numbering.reply, "co_opinion": numbering.co_opinion}
     highest: dict[tuple[str, int], int] = defaultdict(int)
     waiting = []
     for item in repo.all_cases():
-        reply = item.case.reply
-        if reply is None:
-            continue
-        sequence = "co_opinion" if item.case.role is Role.co else "reply"
-        if reply.doc_number:
-            match = pattern_regex(patterns[sequence]).match(reply.doc_number.strip())
-            if match and "seq" in match.groupdict():
-                year = int(match["year"]) if match.groupdict().get("year") else reply.date.year
-                highest[(sequence, year)] = max(highest[(sequence, year)], int(match["seq"]))
-        else:
-            waiting.append((reply.date, item.rel, sequence, item))
+        for path, letter in item.case.letters():
+            sequence = "co_opinion" if item.case.role is Role.co and path == ("reply",) else "reply"
+            if letter.doc_number:
+                match = pattern_regex(patterns[sequence]).match(letter.doc_number.strip())
+                if match and "seq" in match.groupdict():
+                    year = int(match["year"]) if match.groupdict().get("year") else letter.date.year
+                    highest[(sequence, year)] = max(highest[(sequence, year)], int(match["seq"]))
+            else:
+                waiting.append((letter.date, item.rel, path, sequence, item))
     assignments = []
-    for date, _, sequence, item in sorted(waiting, key=lambda w: (w[0], w[1])):
+    for date, _, path, sequence, item in sorted(waiting, key=lambda w: w[:3]):
         key = (sequence, date.year)
         highest[key] += 1
         number = patterns[sequence].replace("{year}", str(date.year)).replace("{seq}", str(highest[key]))
-        assignments.append(Assignment(item, number))
+        assignments.append(Assignment(item, path, date, number))
     return assignments
 
 
@@ -70,49 +86,75 @@ def _yaml_value(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _splice(text: str, item: CaseFile, number: str) -> str | None:
-    """Write the number into the reply's block mapping; None when the layout needs ruamel."""
-    lines = text.split("\n")
+def _splice(lines: list[str], item: CaseFile, path: tuple, number: str) -> bool:
+    """Write the number into the letter's block mapping; False when the layout needs ruamel."""
     value = _yaml_value(number)
     keys = item.source.keys
-    if ("reply", "doc_number") in keys:
-        line, column = keys[("reply", "doc_number")]
+    if path + ("doc_number",) in keys:
+        line, column = keys[path + ("doc_number",)]
         original = lines[line - 1]
         match = re.match(r"^(\s*doc_number:)([^#]*?)(\s+#.*)?(\r?)$", original)
         if not match or original[: column - 1].strip():
-            return None
+            return False
         lines[line - 1] = f"{match[1]} {value}{match[3] or ''}{match[4]}"
-    elif ("reply", "date") in keys:
-        line, column = keys[("reply", "date")]
+    elif path + ("date",) in keys:
+        line, column = keys[path + ("date",)]
         original = lines[line - 1]
         if original[: column - 1].strip() or not original[column - 1:].startswith("date:"):
-            return None
+            return False
         ending = "\r" if original.endswith("\r") else ""
         lines.insert(line, f"{' ' * (column - 1)}doc_number: {value}{ending}")
     else:
-        return None
-    return "\n".join(lines)
+        return False
+    return True
 
 
-def _round_trip(text: str, number: str) -> str:
+def _at(data, path: tuple):
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _round_trip(text: str, numbers: list[Assignment]) -> str:
     from ruamel.yaml import YAML
 
     handler = YAML()
     handler.preserve_quotes = True
     handler.width = 4096
     data = handler.load(text)
-    data["reply"]["doc_number"] = number
+    for assignment in numbers:
+        _at(data, assignment.path)["doc_number"] = assignment.number
     out = io.StringIO()
     handler.dump(data, out)
     return out.getvalue()
 
 
-def write_number(assignment: Assignment) -> None:
-    path = assignment.item.path
-    raw = path.read_bytes()
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw.decode("utf-8-sig")
-    updated = _splice(text, assignment.item, assignment.number) or _round_trip(text, assignment.number)
-    if (yaml.safe_load(updated) or {}).get("reply", {}).get("doc_number") != assignment.number:
-        raise RuntimeError(f"{assignment.item.rel}：写入文号后校验失败，文件未改动")
-    atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + updated.encode("utf-8"))
+def _written_line(assignment: Assignment) -> int:
+    keys = assignment.item.source.keys
+    return (keys.get(assignment.path + ("doc_number",)) or keys.get(assignment.path + ("date",)) or (0, 0))[0]
+
+
+def write_numbers(assignments: list[Assignment]) -> None:
+    """Each case file rewritten once with all its new numbers; spliced from the bottom up so that
+    a line inserted for one letter does not move the place recorded for another."""
+    by_file: dict[str, list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        by_file[assignment.item.rel].append(assignment)
+    for numbers in by_file.values():
+        item = numbers[0].item
+        raw = item.path.read_bytes()
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        text = raw.decode("utf-8-sig")
+        lines = text.split("\n")
+        spliced = all(_splice(lines, item, a.path, a.number)
+                      for a in sorted(numbers, key=_written_line, reverse=True))
+        updated = "\n".join(lines) if spliced else _round_trip(text, numbers)
+        data = yaml.safe_load(updated) or {}
+        for assignment in numbers:
+            try:
+                written = _at(data, assignment.path).get("doc_number")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                written = None
+            if written != assignment.number:
+                raise RuntimeError(f"{item.rel}：写入文号后校验失败，文件未改动")
+        atomic_write(item.path, (b"\xef\xbb\xbf" if bom else b"") + updated.encode("utf-8"))

@@ -16,10 +16,10 @@ from ..model.repository import CaseFile, Repository
 
 KIND_WORD = {Body.cppcc: "提案", Body.npc: "建议"}
 BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}
-FOLDERS = {"reply": "答复函", "co_opinion": "会办意见", "feedback_form": "征询意见表"}
-CASE_TEMPLATES = ("reply", "co_opinion", "feedback_form")  # one document per case (or recipient)
+FOLDERS = {"reply": "答复函", "co_opinion": "会办意见", "feedback_form": "征询意见表", "return_request": "退办申请函"}
+CASE_TEMPLATES = ("reply", "co_opinion", "feedback_form", "return_request")  # per case (or recipient, or round)
 TEMPLATES = (*CASE_TEMPLATES, "archive_index", "summary")
-LETTER_TEMPLATES = ("reply", "co_opinion")  # the letters the archive index counts the pages of
+LETTER_TEMPLATES = ("reply", "co_opinion", "return_request")  # the letters the archive index counts the pages of
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Output:
     case_file: str | None = None  # repository-relative path of its case, for per-case documents
     recipient: str | None = None  # reply_to: each
     body: Body | None = None  # for year aggregates
+    round: int = 1  # which reply of the case: 1 the reply, 2 the first followup (再次答复), …
 
     @property
     def is_aggregate(self) -> bool:
@@ -70,25 +71,47 @@ def plan(repo: Repository) -> list[Output]:
     return sorted(outputs, key=lambda o: o.path)
 
 
+def round_suffix(round: int) -> str:
+    """How a file name tells a later reply from the first: -再次答复, -第3次答复."""
+    return "" if round == 1 else "-再次答复" if round == 2 else f"-第{round}次答复"
+
+
 def case_outputs(item: CaseFile, y: int, reply_to: str) -> list[Output]:
-    """The documents of one case: none before it is answered."""
+    """The documents of one case: none before it is answered (or returned); a reply and its form
+    for every round of handling (二次办理 adds a 再次答复 and its own form)."""
     case = item.case
+    stem = case_stem(case)
+    if case.returned:
+        return [Output(f"{y}/{FOLDERS['return_request']}/{stem}.docx", "return_request", y, item.rel)]
     if case.reply is None:
         return []
-    stem = case_stem(case)
     if case.role is Role.co:
         return [Output(f"{y}/{FOLDERS['co_opinion']}/{stem}.docx", "co_opinion", y, item.rel)]
-    if reply_to == "each" and len(case.proposers) > 1:
-        outputs = [Output(f"{y}/{FOLDERS['reply']}/{stem}-{safe_name(name, 10)}.docx", "reply", y, item.rel,
-                          recipient=name) for name in case.proposers]
-    else:
-        outputs = [Output(f"{y}/{FOLDERS['reply']}/{stem}.docx", "reply", y, item.rel)]
-    return outputs + [Output(f"{y}/{FOLDERS['feedback_form']}/{stem}.docx", "feedback_form", y, item.rel)]
+    outputs = []
+    for round in range(1, len(case.rounds) + 1):
+        name = stem + round_suffix(round)
+        if reply_to == "each" and len(case.proposers) > 1:
+            outputs += [Output(f"{y}/{FOLDERS['reply']}/{name}-{safe_name(person, 10)}.docx", "reply", y, item.rel,
+                               recipient=person, round=round) for person in case.proposers]
+        else:
+            outputs.append(Output(f"{y}/{FOLDERS['reply']}/{name}.docx", "reply", y, item.rel, round=round))
+        outputs.append(Output(f"{y}/{FOLDERS['feedback_form']}/{name}.docx", "feedback_form", y, item.rel, round=round))
+    return outputs
 
 
-def counted_letter(item: CaseFile, y: int, reply_to: str) -> Output | None:
-    """The letter whose pages the archive index records for a case (for reply_to: each, the first)."""
-    return next((o for o in case_outputs(item, y, reply_to) if o.template in LETTER_TEMPLATES), None)
+def counted_letters(item: CaseFile, y: int, reply_to: str) -> list[Output]:
+    """The letters whose pages the archive index records for a case, one per round (for
+    reply_to: each, the first recipient's copy)."""
+    letters: dict[int, Output] = {}
+    for output in case_outputs(item, y, reply_to):
+        if output.template in LETTER_TEMPLATES:
+            letters.setdefault(output.round, output)
+    return list(letters.values())
+
+
+def letter_key(output: Output) -> str:
+    """Which letter of which case a page count belongs to: the case file, with #N for round N > 1."""
+    return output.case_file if output.round == 1 else f"{output.case_file}#{output.round}"
 
 
 def inputs_of(output: Output, repo: Repository) -> list[str]:

@@ -166,6 +166,8 @@ class Returned(Strict):
     date: dt.date = Field(title="退办日期", description="须在交办后 deadlines.<body>.return（默认 7 个工作日）之内")
     reason: Text = Field(title="退办理由", description="如 不属于本单位职责范围")
     to: Line | None = Field(None, title="建议承办单位", description="可选：建议改由哪个单位承办")
+    doc_number: Line | None = Field(None, title="退办申请函文号",
+                                    description="与答复函同一序列；一经写入永不改变，留空则由 proposal-docs number 编号")
 
 
 class Followup(Strict):
@@ -222,9 +224,26 @@ class Case(Strict):
 
     @property
     def final_feedback(self) -> Feedback | None:
-        """The opinion rates count: the latest round's feedback (None while that round awaits it)."""
+        """The opinion rates count: the latest feedback received (a second reply whose form is not
+        back yet leaves the 不满意 that asked for it standing)."""
+        return next((feedback for _, feedback in reversed(self.rounds) if feedback), None)
+
+    @property
+    def final_reply(self) -> Reply | None:
+        """The latest reply: its 答复类别 is the case's outcome."""
         rounds = self.rounds
-        return rounds[-1][1] if rounds else None
+        return rounds[-1][0] if rounds else None
+
+    def letters(self) -> list[tuple[tuple[str | int, ...], Reply | Returned]]:
+        """Every letter of the case that carries a 文号, with where it is written: the reply, each
+        followup reply (再次答复) and the return request (退办申请函)."""
+        found: list[tuple[tuple[str | int, ...], Reply | Returned]] = []
+        if self.reply:
+            found.append((("reply",), self.reply))
+        found += [(("followups", i, "reply"), f.reply) for i, f in enumerate(self.followups)]
+        if self.returned:
+            found.append((("returned",), self.returned))
+        return found
 
     @property
     def proposer_names(self) -> list[str]:
@@ -326,6 +345,8 @@ class Typography(Strict):
 
 
 DEFAULT_CC = {Body.cppcc: ["市政协提案委员会", "市政府督查室"], Body.npc: ["市人大常委会选工委", "市政府督查室"]}
+# where a 退办申请函 goes: the office that assigned the case
+DEFAULT_ASSIGNING_OFFICE = {Body.cppcc: "市政府督查室", Body.npc: "市人大常委会选工委"}
 
 
 class Project(Strict):
@@ -335,6 +356,8 @@ class Project(Strict):
     numbering: Numbering = Field(default_factory=Numbering, title="文号")
     categories: dict[str, Line] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES), min_length=1, title="答复类别")
     cc: dict[Body, list[Line]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_CC.items()}, title="默认抄送")
+    assigning_office: dict[Body, Line] = Field(default_factory=lambda: dict(DEFAULT_ASSIGNING_OFFICE), title="交办单位",
+                                              description="退办申请函的主送单位，默认 cppcc：市政府督查室，npc：市人大常委会选工委")
     reply_to: str = Field("lead", pattern="^(lead|each)$", title="答复函收件人", description="lead 只致领衔人 | each 每位提案人一份")
     timezone: str = Field("Asia/Shanghai", title="时区")
     deadlines: dict[Body, DeadlineRules] = Field(default_factory=lambda: {Body.cppcc: DeadlineRules(), Body.npc: DeadlineRules()}, title="期限规则")
@@ -347,3 +370,6 @@ class Project(Strict):
 
     def cc_for(self, body: Body) -> list[str]:
         return list(self.cc.get(body, DEFAULT_CC[body]))
+
+    def assigning_office_for(self, body: Body) -> str:
+        return self.assigning_office.get(body, DEFAULT_ASSIGNING_OFFICE[body])

@@ -74,7 +74,7 @@ def render_all(repo: Repository, outputs: list[Output], jobs: int, templates: Te
                progress: Callable[[int], None], pages: dict[str, int] | None = None) -> Iterator[Result]:
     """Render each output; with jobs > 1, forked workers share the loaded repo.
 
-    pages: the letters' page counts already known, by case file (the archive index's 页数)."""
+    pages: the letters' page counts already known, by engine.plan.letter_key (the archive index's 页数)."""
     global _worker_repo, _worker_cases, _worker_pages
     _worker_repo = repo
     _worker_cases = {item.rel: item for item in repo.all_cases()}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..model.models import LABELS, SUMMARY_SECTIONS, Body, Case, ContactMode, Role, Satisfaction
-from ..engine.plan import BODY_TITLE, KIND_WORD, Output, counted_letter
+from ..engine.plan import BODY_TITLE, KIND_WORD, Output, counted_letters, letter_key
 from ..model.repository import CaseFile, Repository
 from ..rules.statistics import year_statistics
 from .docx import PreparedTemplate
@@ -42,8 +42,9 @@ FORM_TITLES = {Body.cppcc: "市政协提案办理情况征询意见表", Body.np
 
 # Every name each template may use; `check` reports any other name a template mentions.
 CONTEXT_NAMES = {
-    "reply": _CASE_NAMES | {"recipient", "cc"},
+    "reply": _CASE_NAMES | {"recipient", "cc", "round", "earlier"},
     "co_opinion": _CASE_NAMES,
+    "return_request": _CASE_NAMES | {"returned", "return_to", "cc"},
     # the form is sent blank: what the member answers (`feedback`) is counted, never printed on it
     "feedback_form": _CASE_NAMES | {"contact_modes", "satisfaction_levels", "return_to"},
     "archive_index": {"fonds", "year", "retention", "unit_name", "rows", "org", "title", "title_lines",
@@ -64,13 +65,16 @@ class Rendered:
     content_key: str | None = None
 
 
-def document_title(case: Case, session_name: str, template: str) -> str:
+def document_title(case: Case, session_name: str, template: str, round: int = 1) -> str:
+    """round: which reply of the case (engine.plan.Output.round); later ones are 再次答复."""
     kind = KIND_WORD[case.body]
     if template == "co_opinion":
         return f"关于{session_name}第{case.number}号{kind}的会办意见"
+    if template == "return_request":
+        return f"关于申请调整{session_name}第{case.number}号{kind}承办单位的函"
     if template == "feedback_form":
-        return f"{session_name}第{case.number}号{kind}办理情况征询意见表"
-    return f"关于{session_name}第{case.number}号{kind}的答复"
+        return f"{session_name}第{case.number}号{kind}{'再次答复' if round > 1 else ''}办理情况征询意见表"
+    return f"关于{session_name}第{case.number}号{kind}的{'再次答复' if round > 1 else '答复'}"
 
 
 def typeset(repo: Repository, text: str) -> str:
@@ -88,30 +92,47 @@ def _titled(repo: Repository, context: dict, title: str) -> str:
     return title
 
 
-def _case_common(repo: Repository, item: CaseFile, year: int) -> dict:
+def _case_common(repo: Repository, item: CaseFile, year: int, round: int = 1) -> dict:
+    """round: which reply the document is of (1 the reply, 2 the first followup's, …)."""
     case = item.case
     session = repo.years[year].file.sessions[case.session]
     pattern = repo.project.numbering.co_opinion if case.role is Role.co else repo.project.numbering.reply
+    reply = case.rounds[round - 1][0] if case.reply else None
     return {
         "org": repo.project.organisation,
         "case": case,
         "session": session,
-        "reply": case.reply,
+        "reply": reply,
         "kind_word": KIND_WORD[case.body],
         "npc": case.body is Body.npc,
-        "doc_number": doc_number(case.reply.doc_number if case.reply else None, pattern, case.reply.date.year
-                                 if case.reply else year),
-        "body": body_paragraphs(typeset(repo, case.reply.body)) if case.reply else None,
+        "doc_number": doc_number(reply.doc_number if reply else None, pattern, reply.date.year if reply else year),
+        "body": body_paragraphs(typeset(repo, reply.body)) if reply else None,
     }
 
 
 def reply_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
+    """The reply, or a later round's 再次答复: its opening names the replies before it (earlier)."""
+    case = item.case
+    context = _case_common(repo, item, output.year, output.round)
+    reply = context["reply"]
+    cc = repo.project.cc_for(case.body) + list(case.co_units) + list(reply.cc)
+    earlier = [r for r, _ in case.rounds[: output.round - 1]]
+    context.update(recipient=output.recipient, cc=list(dict.fromkeys(cc)), round=output.round, earlier=earlier)
+    title = _titled(repo, context, document_title(case, context["session"].name, "reply", output.round))
+    return Rendered(context, title, reply.date)
+
+
+def return_request_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
+    """退办申请函 to the office that assigned the case; 抄送 the body's other default recipients."""
     case = item.case
     context = _case_common(repo, item, output.year)
-    cc = repo.project.cc_for(case.body) + list(case.co_units) + list(case.reply.cc)
-    context.update(recipient=output.recipient, cc=list(dict.fromkeys(cc)))
-    title = _titled(repo, context, document_title(case, context["session"].name, "reply"))
-    return Rendered(context, title, case.reply.date)
+    returned = case.returned
+    office = repo.project.assigning_office_for(case.body)
+    cc = [unit for unit in repo.project.cc_for(case.body) if unit != office]
+    context.update(returned=returned, return_to=office, cc=cc, body=body_paragraphs(typeset(repo, returned.reason)),
+                   doc_number=doc_number(returned.doc_number, repo.project.numbering.reply, returned.date.year))
+    title = _titled(repo, context, document_title(case, context["session"].name, "return_request"))
+    return Rendered(context, title, returned.date)
 
 
 def co_opinion_context(repo: Repository, item: CaseFile, output: Output) -> Rendered:
@@ -125,40 +146,45 @@ def feedback_context(repo: Repository, item: CaseFile, output: Output) -> Render
     The member's answers come back on paper and are recorded in `feedback`; they are counted in the
     summary and never printed here as if the member had ticked them."""
     case = item.case
-    context = _case_common(repo, item, output.year)
+    context = _case_common(repo, item, output.year, output.round)
     context.update(
         contact_modes=[(m.value, LABELS[m.value]) for m in ContactMode],
         satisfaction_levels=[(s.value, LABELS[s.value]) for s in Satisfaction],
         return_to=BODY_WORDS[case.body]["return_to"],
     )
-    _titled(repo, context, FORM_TITLES[case.body])
-    return Rendered(context, typeset(repo, document_title(case, context["session"].name, "feedback_form")),
-                    case.reply.date)
+    _titled(repo, context, FORM_TITLES[case.body] + ("（再次答复）" if output.round > 1 else ""))
+    title = document_title(case, context["session"].name, "feedback_form", output.round)
+    return Rendered(context, typeset(repo, title), context["reply"].date)
 
 
-def estimated_pages(repo: Repository, item: CaseFile, year: int, templates: Prepared) -> int:
-    """The pages the case's letter (答复函, or 会办意见 for a co case) prints on, without printing it:
-    its document.xml rendered as build renders it (for reply_to: each, the first recipient's), set
-    line by line as LibreOffice does (render/pages.py; tests/test_page_estimate.py compares)."""
-    output = counted_letter(item, year, repo.project.reply_to)
+def estimated_pages(repo: Repository, item: CaseFile, output: Output, templates: Prepared) -> int:
+    """The pages a case's letter (答复函 or 再次答复, 会办意见, 退办申请函) prints on, without printing
+    it: its document.xml rendered as build renders it (for reply_to: each, the first recipient's),
+    set line by line as LibreOffice does (render/pages.py; tests/test_page_estimate.py compares)."""
     rendered = _CASE_BUILDERS[output.template](repo, item, output)
     return letter_pages(templates[output.template].render_flow(rendered.context))
 
 
 class LetterPages:
-    """页数 of each case's letter in the archive index: as the build recorded it when it rendered
-    that letter (known, by case file), else counted here on the letter rendered from its template."""
+    """页数 of a case's letters in the archive index: as the build recorded them when it rendered
+    each letter (known, by engine.plan.letter_key), else counted here on the letter rendered from its
+    template."""
 
     def __init__(self, templates: Prepared, known: Mapping[str, int] | None = None):
         self.templates = templates
         self.known = known or {}
-        self.counted: dict[str, int] = {}  # what was not known and counted here, by case file
+        self.counted: dict[str, int] = {}  # what was not known and counted here, by letter_key
 
-    def __call__(self, repo: Repository, item: CaseFile, year: int) -> int:
-        pages = self.known.get(item.rel, self.counted.get(item.rel))
-        if pages is None:
-            pages = self.counted[item.rel] = estimated_pages(repo, item, year, self.templates)
-        return pages
+    def __call__(self, repo: Repository, item: CaseFile, year: int) -> dict[int, int]:
+        """Pages of each of the case's letters, by round (a return request is round 1)."""
+        found = {}
+        for output in counted_letters(item, year, repo.project.reply_to):
+            key = letter_key(output)
+            pages = self.known.get(key, self.counted.get(key))
+            if pages is None:
+                pages = self.counted[key] = estimated_pages(repo, item, output, self.templates)
+            found[output.round] = pages
+        return found
 
 
 @dataclass(frozen=True)
@@ -187,15 +213,19 @@ def archive_items(repo: Repository, item: CaseFile, year: int,
     session = repo.years[year].file.sessions[case.session].name
     kind = KIND_WORD[case.body]
     items = []
-    if case.reply:
-        ending = "的会办意见" if case.role is Role.co else "的答复"
-        items.append((case.reply.date, case.reply.doc_number or "", org,
-                      f"关于{session}第{case.number}号{kind}（{case.title}）{ending}",
-                      letters(repo, item, year)))
-    if case.feedback:  # the form the member filled in and sent back
-        names = "、".join(case.proposer_names)
-        items.append((case.feedback.date, "", names,
-                      f"[{names}对第{case.number}号{kind}（{case.title}）办理情况的征询意见表]", FORM_PAGES))
+    pages = letters(repo, item, year)
+    if case.returned:
+        items.append((case.returned.date, case.returned.doc_number or "", org,
+                      f"关于申请调整{session}第{case.number}号{kind}（{case.title}）承办单位的函", pages.get(1)))
+    names = "、".join(case.proposer_names)
+    for round, (reply, feedback) in enumerate(case.rounds, start=1):
+        ending = "的会办意见" if case.role is Role.co else "的再次答复" if round > 1 else "的答复"
+        items.append((reply.date, reply.doc_number or "", org,
+                      f"关于{session}第{case.number}号{kind}（{case.title}）{ending}", pages.get(round)))
+        if feedback:  # the form the member filled in and sent back
+            about = "再次答复" if round > 1 else "办理情况"
+            items.append((feedback.date, "", names,
+                          f"[{names}对第{case.number}号{kind}（{case.title}）{about}的征询意见表]", FORM_PAGES))
     for extra in case.archive:
         title = extra.title if extra.doc_number else f"[{extra.title}]"
         items.append((extra.date, extra.doc_number or "", extra.author or "", title, extra.pages))
@@ -263,13 +293,14 @@ def summary_context(repo: Repository, output: Output) -> Rendered:
     return Rendered(context, title, date)
 
 
-_CASE_BUILDERS = {"reply": reply_context, "co_opinion": co_opinion_context, "feedback_form": feedback_context}
+_CASE_BUILDERS = {"reply": reply_context, "co_opinion": co_opinion_context, "feedback_form": feedback_context,
+                  "return_request": return_request_context}
 
 
 def context_for(repo: Repository, output: Output, cases: dict[str, CaseFile], templates: Prepared,
                 pages: Mapping[str, int] | None = None) -> Rendered:
     """templates: prepared, at least those engine.plan.templates_of(output) names; pages: the
-    letters' page counts the build already knows, by case file (the rest are counted)."""
+    letters' page counts the build already knows, by engine.plan.letter_key (the rest are counted)."""
     if output.template == "archive_index":
         return archive_context(repo, output, LetterPages(templates, pages))
     if output.template == "summary":

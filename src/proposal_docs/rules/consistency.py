@@ -122,24 +122,25 @@ def repository_rules(repo: Repository) -> Iterator[Finding]:
                 for item in items:
                     yield item.source.finding(("number",), f"{session} 第{number}号重复：{others}",
                                               code="duplicate-number")
-    by_doc: dict[str, list[CaseFile]] = defaultdict(list)
+    by_doc: dict[str, list[tuple[CaseFile, tuple]]] = defaultdict(list)
     for item in repo.all_cases():
-        if item.case.reply and item.case.reply.doc_number:
-            by_doc[item.case.reply.doc_number.strip()].append(item)
+        for path, letter in item.case.letters():
+            if letter.doc_number:
+                by_doc[letter.doc_number.strip()].append((item, path))
     unread: dict[str, list[str]] = defaultdict(list)  # the same numbers in the years build left unread
     for numbers in repo.unread.values():
         for number, rel in numbers:
             unread[number].append(rel)
-    for number, items in by_doc.items():
-        if len(items) + len(unread.get(number, ())) > 1:
-            others = "、".join(sorted([i.source.path for i in items] + unread.get(number, [])))
-            for item in items:
-                yield item.source.finding(("reply", "doc_number"), f"文号“{number}”重复：{others}",
+    for number, places in by_doc.items():
+        if len(places) + len(unread.get(number, ())) > 1:
+            others = "、".join(sorted({i.source.path for i, _ in places} | set(unread.get(number, []))))
+            for item, path in places:
+                yield item.source.finding(path + ("doc_number",), f"文号“{number}”重复：{others}",
                                           code="duplicate-doc-number")
 
 
 def doc_numbers(year: Year) -> list[tuple[str, str]]:
-    """(document number, case file) of every numbered reply of the year: what a build records of a
+    """(document number, case file) of every numbered letter of the year: what a build records of a
     year so that the next one may leave it unread and still find a number used twice."""
-    return [(item.case.reply.doc_number.strip(), item.rel) for item in year.cases
-            if item.case.reply and item.case.reply.doc_number]
+    return [(letter.doc_number.strip(), item.rel) for item in year.cases
+            for _, letter in item.case.letters() if letter.doc_number]

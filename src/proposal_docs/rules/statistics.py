@@ -1,7 +1,9 @@
 """The annual summary's figures, computed from the case files — never typed.
 
 One ``YearStatistics`` per year and body (政协提案 / 人大建议). Rates are exact fractions; how they
-print (100%, 87.5%) is the template filter's business.
+print (100%, 87.5%) is the template filter's business. Returned cases (退办) are named and left out
+of every count and rate; a case handled a second time counts with its latest reply's category and
+its latest feedback.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class YearStatistics:
     year: int
     body: Body
     session_names: list[str]
-    total: int
+    total: int  # cases the bureau handles: assigned, less those returned (退办)
     lead: int
     co: int
     separate: int
@@ -46,12 +48,25 @@ class YearStatistics:
     all_satisfied: bool
     co_opinions: int
     key_numbers: list[int]
+    returned: list[Case] = field(default_factory=list)  # 退办: handed back, in no count or rate above
+    rehandled: list[Case] = field(default_factory=list)  # 二次办理: replied to again after a 不满意
+    rehandled_result: dict[str, int] = field(default_factory=dict)  # their final 办理结果, of those answered
     events: list[Event] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
 
     @property
+    def assigned(self) -> int:
+        return self.total + len(self.returned)
+
+    @property
     def reply_rate(self) -> Fraction | None:
+        """replied / (assigned − returned)."""
         return Fraction(self.replied, self.total) if self.total else None
+
+    @property
+    def rehandled_pending(self) -> int:
+        """Cases handled again whose latest reply has no feedback yet."""
+        return sum(1 for c in self.rehandled if c.followups[-1].feedback is None)
 
     @property
     def face_rate(self) -> Fraction | None:
@@ -73,6 +88,8 @@ def _contacted_before_reply(case: Case, modes=None) -> bool:
 
 def year_statistics(cases: list[Case], year_file: YearFile, project: Project, body: Body) -> YearStatistics:
     cases = sorted((c for c in cases if c.body is body), key=lambda c: (c.session, c.number))
+    returned = [c for c in cases if c.returned]
+    cases = [c for c in cases if not c.returned]
     roles = Counter(c.role for c in cases)
     handled = [c for c in cases if c.role is not Role.co]
     answered = [c for c in handled if c.reply]
@@ -80,9 +97,11 @@ def year_statistics(cases: list[Case], year_file: YearFile, project: Project, bo
     categories = [
         CategoryCount(code, label, len(nums), nums)
         for code, label in project.categories.items()
-        for nums in [[c.number for c in answered if c.reply.category == code]]
+        for nums in [[c.number for c in answered if c.final_reply.category == code]]
     ]
-    forms = [c.feedback for c in handled if c.feedback]
+    forms = [c.final_feedback for c in handled if c.final_feedback]
+    rehandled = [c for c in handled if c.followups]
+    answered_again = [c.followups[-1].feedback for c in rehandled if c.followups[-1].feedback]
     attitude = Counter({s: 0 for s in Satisfaction}) + Counter(f.attitude for f in forms)
     result = Counter({s: 0 for s in Satisfaction}) + Counter(f.result for f in forms)
     sessions = {c.session for c in cases}
@@ -109,6 +128,9 @@ def year_statistics(cases: list[Case], year_file: YearFile, project: Project, bo
         all_satisfied=bool(forms) and all(f.attitude is f.result is Satisfaction.satisfied for f in forms),
         co_opinions=sum(len(c.co_opinions) for c in cases),
         key_numbers=[c.number for c in cases if c.key],
+        returned=returned,
+        rehandled=rehandled,
+        rehandled_result={s.value: sum(1 for f in answered_again if f.result is s) for s in Satisfaction},
         events=[e for e in year_file.summary.events if e.body in (None, body)],
         policies=list(year_file.summary.policies),
     )

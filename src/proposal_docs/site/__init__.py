@@ -87,7 +87,7 @@ def _statistics_blocks(repo: Repository, year) -> list[dict]:
     blocks = []
     for body in (Body.cppcc, Body.npc):
         stats = year_statistics([i.case for i in year.cases], year.file, repo.project, body)
-        if not stats.total:
+        if not stats.assigned:
             continue
         charts = [
             {"title": "办理方式", "svg": bar_chart([("主办", stats.lead), ("会办", stats.co), ("分办", stats.separate)])},
