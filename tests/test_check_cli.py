@@ -24,9 +24,9 @@ def test_broken_case_gets_one_precise_line_per_problem(example):
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("cases/")]
     assert lines == [
-        'cases/2024/p007.yaml:13:30 communications[0].mode：取值应为 visit、invite、meeting、phone、letter、online 之一，'
+        'cases/2024/p007.yaml:14:30 communications[0].mode：取值应为 visit、invite、meeting、phone、letter、online 之一，'
         '实际为 "vist"（错误）',
-        'cases/2024/p007.yaml:19:13 reply.category：取值应为 A、B、C 之一，实际为 "D"（错误）',
+        'cases/2024/p007.yaml:20:13 reply.category：取值应为 A、B、C 之一，实际为 "D"（错误）',
     ]
 
 
@@ -99,7 +99,7 @@ def test_github_format(example):
     result = run(example, "check", *YEAR_END, "--format", "github")
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "::error file=cases/2024/p007.yaml,line=19,col=13,title=reply.category::"
+        "::error file=cases/2024/p007.yaml,line=20,col=13,title=reply.category::"
         '取值应为 A、B、C 之一，实际为 "D"'
     )
 
@@ -123,7 +123,7 @@ def test_exit_code_2_for_setup_and_usage_errors(example, tmp_path):
     edit(example / "proposal-docs.yaml", "short_name: 市科经局", "short_nam: 市科经局")
     result = run(example, "check")
     assert result.exit_code == 2
-    assert "proposal-docs.yaml:3:3 organisation.short_nam" in result.stderr
+    assert "proposal-docs.yaml:5:3 organisation.short_nam" in result.stderr
 
 
 def test_no_traceback_on_garbage(example):

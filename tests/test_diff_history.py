@@ -131,3 +131,17 @@ def test_no_content_line_can_close_the_fence(lines):
     rendered = as_markdown([DocumentDiff("a.docx", lines)], Base("0" * 40, "HEAD"))
     (block,) = [t for t in MarkdownIt("commonmark").parse(rendered) if t.type == "fence"]
     assert block.markup == fence and block.content == "\n".join(lines) + "\n"
+
+
+def test_base_option_names_the_pull_requests_target(example, tmp_path):
+    origin = origin_with_trunk(example)
+    git(origin, "branch", "release", "trunk~1")  # a target that is not the default branch
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", origin.as_uri(), str(clone))
+    result = run(clone, "diff", "--base", "origin/release", "--save", str(tmp_path / "full.txt"))
+    assert result.exit_code == 0, result.stderr
+    assert "--- origin/release（合并基点 " in result.output
+    assert (tmp_path / "full.txt").read_text(encoding="utf-8") == result.output
+    assert run(clone, "diff", "HEAD", "--base", "origin/release").exit_code == 2
+    missing = run(clone, "diff", "--base", "origin/nope")
+    assert missing.exit_code == 2 and "找不到分支“origin/nope”" in missing.stderr

@@ -76,6 +76,58 @@ def status(opts: Options, today: dt.date | None) -> None:
 
 
 @main.command()
+@click.option("--today", type=DateType(), help=TODAY_HELP)
+@click.option("--within", type=click.IntRange(min=0), help="列出多少天内到期的事项（默认：期限规则的 warn_days）")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="输出格式；markdown 适合定时任务贴到议题（issue）里")
+@click.pass_obj
+@guarded
+def remind(opts: Options, today: dt.date | None, within: int | None, fmt: str) -> None:
+    """催办提醒：按承办科室和承办人列出已超期和即将到期的事项（总是以 0 退出，把关用 check）。"""
+    from ..commands.remind import FORMATS, remind as run_remind
+    from ..rules.checking import load_repository
+
+    root = opts.repository_root()
+    on = resolve_today(root, today)
+    repo = load_repository(root)
+    click.echo(FORMATS[fmt](run_remind(repo, on, within)), nl=False)
+    if repo.errors:
+        click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--title", help="不给案件文件时，按这段案由查找")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="最多列出几件")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
+@click.pass_obj
+@guarded
+def similar(opts: Options, file: str | None, title: str | None, limit: int, fmt: str) -> None:
+    """列出其他年度、其他会议中与此案最相似的案件（案由和答复正文），以便参考以往的答复。"""
+    from pathlib import Path
+
+    from ..commands.similar import NotACase, as_json, find_case, load, rows, similar_cases
+    from .output import print_findings, print_similar
+
+    if (file is None) == (title is None):
+        raise click.UsageError("请给出一个案件文件，或用 --title 给出案由（二者选一）")
+    repo = load(opts.repository_root())
+    try:
+        item = find_case(repo, Path(file)) if file else None
+    except NotACase as exc:
+        print_findings(opts.console, exc.findings, "text")
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1 if exc.findings else 2)
+    found = rows(repo, similar_cases(repo, item=item, title=title, limit=limit))
+    if fmt == "json":
+        click.echo(as_json(found))
+    else:
+        print_similar(found, item.case.title if item else title)
+    if repo.errors:
+        click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
+
+
+@main.command()
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
 @click.option("--force", is_flag=True, help="全部重新生成，不论是否变化")
 @click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页（含文书预览）")
@@ -109,6 +161,46 @@ def schema(opts: Options, kind: str, write: bool) -> None:
         opts.say(f"已写入 {path.relative_to(root).as_posix()}")
     if not changed:
         opts.say("schema/ 已是最新。")
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--name", help="本单位全称，如 xx市科技和经济信息化局（不给则询问）")
+@click.option("--short-name", help="本单位简称，如 市科经局（不给则询问）")
+@click.option("--templates", is_flag=True, help="同时把内置模板复制到 templates/ 以便修改；在已有仓库中只复制缺少的模板")
+@click.option("--requirement", help="CI 安装 proposal-docs 的来源，写入 requirements.txt（默认：当前安装的来源或版本）")
+@click.option("--today", type=DateType(), help="按哪一天决定年度文件夹（默认：今天）")
+@click.pass_obj
+@guarded
+def init(opts: Options, directory: str | None, name: str | None, short_name: str | None, templates: bool, requirement: str | None,
+         today: dt.date | None) -> None:
+    """新建一个单位的文档仓库：项目配置、本年度文件夹、schema、git 设置和持续集成文件。"""
+    from pathlib import Path
+
+    from ..commands.init import InitProblem, init_repository
+    from ..model.layout import PROJECT_FILE
+    from ..rules.clock import today as clock_today
+
+    target = Path(directory or opts.root or ".")  # DIR, else --root, else here
+    if not (target / PROJECT_FILE).exists():  # asked only when a new repository is made
+        name = name if name is not None else click.prompt("本单位全称（如 xx市科技和经济信息化局）")
+        short_name = short_name if short_name is not None else click.prompt("本单位简称（如 市科经局）")
+    try:
+        result = init_repository(target, name, short_name, templates=templates, requirement=requirement,
+                                 today=clock_today("Asia/Shanghai", today))
+    except InitProblem as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    for rel in result.written:
+        click.echo(f"已写入 {rel}")
+    for rel in result.skipped:
+        click.echo(f"已有 {rel}，未覆盖")
+    if result.git:
+        click.echo(result.git)
+    if not result.written:
+        click.echo("没有需要复制的模板。")
+    elif not result.skipped and (target / PROJECT_FILE).exists() and result.git:
+        click.echo("下一步：在 cases/<年度>/year.yaml 中写上本年度的会议，然后 proposal-docs new --session <会议> 新建案件。")
 
 
 @main.command()
@@ -210,15 +302,26 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数")
 @click.option("--max-chars", type=click.IntRange(min=1000), default=None,
               help="markdown 最多输出的字符数，超出的文书只计数（合并请求评论上限为 65536）")
+@click.option("--base", "branch", help="与哪个分支的合并基点比较（默认：origin/HEAD、main、master、trunk），如 origin/release")
+@click.option("--save", type=click.Path(dir_okay=False), help="另把完整的文字差异写入此文件（如供持续集成作为构件保存）")
 @click.pass_obj
 @guarded
-def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None, max_chars: int | None) -> None:
+def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None, max_chars: int | None,
+         branch: str | None, save: str | None) -> None:
     """比较 REV（默认：与主分支 origin/HEAD、main、master 或 trunk 的合并基点）和工作区生成的文书，输出文字差异。"""
     from ..commands.diff import as_markdown, as_text, diff_documents, resolve_base
 
     root = opts.repository_root()
-    base = resolve_base(root, revision)
+    if revision is not None and branch is not None:
+        raise click.UsageError("REV 和 --base 只能给一个")
+    base = resolve_base(root, revision, branch)
     diffs = diff_documents(root, base, jobs or os.cpu_count() or 1)
+    if save:
+        from pathlib import Path
+
+        from ..files import atomic_write
+
+        atomic_write(Path(save), as_text(diffs, base).encode("utf-8"))
     click.echo(as_markdown(diffs, base, max_chars) if fmt == "markdown" else as_text(diffs, base), nl=False)
 
 

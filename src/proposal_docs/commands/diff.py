@@ -121,15 +121,19 @@ def _merge_base(root: Path, branch: str) -> str:
     raise SetupError(f"HEAD 与 {branch} 没有共同的历史，未作比较。请指定要比较的版本：proposal-docs diff REV")
 
 
-def resolve_base(root: Path, revision: str | None) -> Base:
-    """REV as given (its full name in headers), else the merge base of HEAD with the main branch."""
+def resolve_base(root: Path, revision: str | None, branch: str | None = None) -> Base:
+    """REV as given (its full name in headers), else the merge base of HEAD with branch (a pull
+    request's target), else with the main branch."""
     if revision is not None:
         commit = _resolve(root, revision)
         if commit is None:
             raise SetupError(f"找不到版本“{revision}”（git rev-parse 失败），未作比较。"
                              "请检查名称；浅克隆中的版本可能需要先取得完整历史（fetch-depth: 0）")
         return Base(commit, revision)
-    branch = _base_branch(root)
+    if branch is None:
+        branch = _base_branch(root)
+    elif _resolve(root, branch) is None:
+        raise SetupError(f"找不到分支“{branch}”，未作比较。请检查名称（如 origin/main）")
     commit = _merge_base(root, branch)
     return Base(commit, f"{branch}（合并基点 {commit[:12]}）")
 

@@ -2,6 +2,12 @@
 
 Generated from the pydantic models, so it can never disagree with what `check` accepts. Every
 field carries a Chinese title and description (the description falls back to the title).
+
+Draft-07, the draft the YAML extension of VS Code (yaml-language-server) and JetBrains IDEs fully
+support: definitions under `definitions`, no sibling keywords beside a `$ref` (draft-07 ignores
+them, so descriptions go beside an `allOf`). The rules the models check in code are written in the
+schema where JSON Schema can say them: one-line text, the summary's section keys, exactly one key
+of a deadline.
 """
 
 from __future__ import annotations
@@ -9,13 +15,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic.json_schema import GenerateJsonSchema
+
 from ..files import atomic_write
-from ..model.models import Case, Project, YearFile
+from ..model import models
+from ..model.layout import SCHEMA_DIR
+from ..model.models import SUMMARY_SECTIONS, Case, Project, YearFile
 
 KINDS = {"case": Case, "year": YearFile, "project": Project}
 TITLES = {"case": "案件文件（cases/<年度>/<名称>.yaml）", "year": "年度文件（cases/<年度>/year.yaml）",
           "project": "项目配置（proposal-docs.yaml）"}
-SCHEMA_DIR = "schema"
+DRAFT = "http://json-schema.org/draft-07/schema#"
+SCHEMA_ID = "urn:proposal-docs:schema:{kind}"
+DURATION_KEYS = ("months", "days", "workdays", "date")
+# models._one_line in JSON Schema: some character that is not a space, and no line break or tab
+ONE_LINE = {"pattern": "\\S", "not": {"pattern": "[" + "".join(f"\\u{ord(c):04x}" for c in models.LINE_BREAKS) + "]"}}
+
+
+class _Generator(GenerateJsonSchema):
+    def function_after_schema(self, schema):
+        result = super().function_after_schema(schema)
+        if schema["function"].get("function") is models._one_line:
+            result = {**result, **ONE_LINE}
+        return result
 
 
 def _describe(node) -> None:
@@ -31,10 +53,40 @@ def _describe(node) -> None:
             _describe(value)
 
 
+def _draft07(node):
+    """$defs → definitions, and a $ref with siblings wrapped in allOf (draft-07 ignores them)."""
+    if isinstance(node, list):
+        return [_draft07(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _draft07(value) for key, value in node.items()}
+    if "$ref" in node:
+        node["$ref"] = node["$ref"].replace("#/$defs/", "#/definitions/")
+        if len(node) > 1:
+            node = {"allOf": [{"$ref": node.pop("$ref")}], **node}
+    return node
+
+
+def _rules(definitions: dict) -> None:
+    """What the models check in code, where JSON Schema can say it."""
+    duration = definitions.get("Duration")
+    if duration is not None:  # exactly one key given, and not null
+        duration["oneOf"] = [{"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+                             for key in DURATION_KEYS]
+    summary = definitions.get("Summary")
+    if summary is not None:
+        keys = [key for base in SUMMARY_SECTIONS for key in (base, base + "_extra")]
+        summary["properties"]["sections"]["propertyNames"] = {"enum": keys}
+
+
 def schema_of(kind: str) -> dict:
-    schema = KINDS[kind].model_json_schema(by_alias=True)
-    schema["title"] = TITLES[kind]
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    generated = KINDS[kind].model_json_schema(by_alias=True, schema_generator=_Generator)
+    definitions = generated.pop("$defs", {})
+    schema = {"$schema": DRAFT, "$id": SCHEMA_ID.format(kind=kind), **generated, "title": TITLES[kind]}
+    if definitions:
+        schema["definitions"] = definitions
+    schema = _draft07(schema)
+    _rules(schema.get("definitions", {}))
     _describe(schema)
     return schema
 

@@ -2,7 +2,10 @@
 
 Like `mkdocs serve`: one build at start, then watchfiles waits for changes under cases/,
 templates/ and proposal-docs.yaml and runs the same incremental build again. The HTTP server runs
-in a thread and serves build/site as it is on disk. Every HTML page it serves (not the files on
+in a thread and serves build/site as it is on disk, and beside it the documents the pages link to:
+a path that is not in build/site but names a file of build/ (build/2024/答复函/…, build/pdf/…, never
+a hidden one such as .manifest.json or .cache/) is served from there, so the site's relative links
+(../../../2024/答复函/….docx, right for file:// too) resolve under serve. Every HTML page it serves (not the files on
 disk) carries a small script that asks `/.livereload` for the number of the last build once a
 second and reloads the page when it changes, so the open browser shows each rebuild by itself.
 """
@@ -10,6 +13,7 @@ second and reloads the page when it changes, so the open browser shows each rebu
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -44,6 +48,20 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         pass
+
+    def translate_path(self, path: str) -> str:
+        """build/site first; else a visible file of build/ by the same path (the documents)."""
+        in_site = super().translate_path(path)  # '..' and drive parts already dropped, inside the site
+        if os.path.exists(in_site):
+            return in_site
+        rel = Path(in_site).relative_to(self.directory).parts
+        if not rel or rel[0] == "site" or any(part.startswith(".") for part in rel):
+            return in_site
+        build = Path(self.directory).parent
+        beside = build.joinpath(*rel)
+        if beside.is_file() and build.resolve() in beside.resolve().parents:  # a link out of build/ is not served
+            return str(beside)
+        return in_site
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.path.split("?", 1)[0] == RELOAD_PATH:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import atomic_create
+from .layout import schema_modelines
 from .models import KIND_BODY, Body, Kind
 
-MODELINE = "# yaml-language-server: $schema=../../schema/case.schema.json"
+MODELINE = schema_modelines("case", "../../").rstrip("\n")
 PLACEHOLDER = "待填写"
 
 

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .findings import Finding
+from .layout import reason
 
 try:  # the C composer is several times faster; fall back quietly where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -145,7 +146,7 @@ def read_bytes(path: Path, rel: str) -> bytes:
                                     f"文件过大（{size:,} 字节），单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
         return path.read_bytes()
     except OSError as exc:
-        raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件：{exc.strerror}")) from exc
+        raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件（{reason(exc)}）")) from exc
 
 
 def read_text(path: Path, rel: str) -> str:

@@ -26,6 +26,7 @@ from ..model.repository import CaseFile, Repository
 from ..rules.statistics import year_statistics
 from .charts import bar_chart
 from .previews import previews
+from .related import similar_links
 
 SITE_DIR = "site"
 
@@ -139,6 +140,7 @@ def build_site(repo: Repository, build_dir: Path, outputs: list[Output], hashes:
     common = {"org": repo.project.organisation, "today": date_cn(today)}
     pages: dict[str, str] = {}
     years = []
+    alike = similar_links(repo, href)
     for number, year in sorted(repo.years.items()):
         rows = []
         totals = {label: 0 for label in STATE_LABELS.values()}
@@ -160,7 +162,7 @@ def build_site(repo: Repository, build_dir: Path, outputs: list[Output], hashes:
                 state_label=STATE_LABELS[state], due=date_cn(d.due), source=Markup.escape(item.rel),
                 rehandle_due=date_cn(rehandle.due) if rehandle else None,
                 timeline=[{"date": date_cn(e["date"]), "text": e["text"]} for e in _timeline(case, d.due, rehandle)],
-                documents=docs)
+                documents=docs, similar=alike.get(item.rel, []))
         pages[f"{number}/index.html"] = env.get_template("year.html").render(
             common, up="../", title=f"{number}年案件", year=number, rows=rows,
             totals=[(k, v) for k, v in totals.items() if v],
@@ -173,13 +175,15 @@ def build_site(repo: Repository, build_dir: Path, outputs: list[Output], hashes:
 
 
 def _write_pages(site: Path, pages: dict[str, str]) -> list[str]:
+    """Write the pages whose text changed into the folder (build/site or build/public) and remove
+    every other file of it; returns the build-relative paths written."""
     changed = []
     for rel, html in pages.items():
         path = site / rel
         data = html.encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:
             atomic_write(path, data)
-            changed.append(f"{SITE_DIR}/{rel}")
+            changed.append(f"{site.name}/{rel}")
     if site.is_dir():
         for path in sorted(site.rglob("*"), reverse=True):
             rel = path.relative_to(site).as_posix()

@@ -1,0 +1,76 @@
+"""The site's links to the documents resolve: from file:// (the pages opened from disk) and under
+`serve`, asked over real HTTP; what build/ keeps for itself is not served."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from conftest import run, serving
+
+
+def document_links(page: Path) -> list[str]:
+    return re.findall(r'href="([^"]+\.docx)"', page.read_text(encoding="utf-8"))
+
+
+def case_pages(root: Path) -> list[Path]:
+    return sorted((root / "build/site").rglob("cases/*.html"))
+
+
+def test_document_links_resolve_from_disk(example):
+    assert run(example, "build", "--today", "2024-06-10").exit_code == 0
+    links = 0
+    for page in case_pages(example):
+        for href in document_links(page):
+            target = (page.parent / urllib.parse.unquote(href)).resolve()
+            assert target.is_file(), (page.name, href)
+            assert (example / "build").resolve() in target.parents
+            links += 1
+    assert links >= 10
+
+
+def get(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        return error.code, b"", ""
+
+
+def test_document_links_resolve_under_serve(example):
+    assert run(example, "build", "--today", "2024-06-10").exit_code == 0
+    with serving(example) as port:
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60  # until the server listens (not a timing assertion)
+        while time.monotonic() < deadline:
+            try:
+                if get(base + "2024/index.html")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        pages = case_pages(example)
+        assert pages
+        checked = 0
+        for page in pages:
+            page_url = base + urllib.parse.quote(page.relative_to(example / "build/site").as_posix())
+            status, body, _ = get(page_url)
+            assert status == 200, page_url
+            for href in re.findall(r'href="([^"]+\.docx)"', body.decode("utf-8")):
+                url = urllib.parse.urljoin(page_url, href)
+                status, content, kind = get(url)
+                assert status == 200, url
+                assert zipfile.ZipFile(BytesIO(content)).read("word/document.xml")  # the document itself
+                local = example / "build" / urllib.parse.unquote(urllib.parse.urlparse(url).path).lstrip("/")
+                assert content == local.read_bytes()
+                checked += 1
+        assert checked >= 10
+        # build/'s own files and anything outside it stay private
+        for path in (".manifest.json", ".stamp", ".cache/parsed/root.json", "site/index.html", "../proposal-docs.yaml",
+                     "%2e%2e/proposal-docs.yaml", "2024/../../proposal-docs.yaml"):
+            assert get(base + path)[0] == 404, path
