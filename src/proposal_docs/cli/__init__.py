@@ -271,6 +271,7 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
     from rich.table import Table
 
     from ..commands.importing import ImportProblem, import_rows
+    from ..commands.sheets import MAX_ECHO, MAX_ROWS
     from ..rules.checking import load_repository
 
     root, file = opts.repository_root(), Path(file)
@@ -279,21 +280,29 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
     except ImportProblem as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
-    for row, message in result.skipped:
-        click.echo(f"{file.name} 第 {row} 行：跳过，{message}")
-    for row, message in result.errors:
-        click.echo(f"{file.name} 第 {row} 行：错误，{message}", err=True)
+    shown = MAX_ECHO
+    for rows, what, err in ((result.skipped, "跳过", False), (result.errors, "错误", True)):
+        for row, message in rows[:shown]:
+            click.echo(f"{file.name} 第 {row} 行：{what}，{message}", err=err)
+        if len(rows) > shown:
+            click.echo(f"{file.name}：另有 {len(rows) - shown:,} 行{what}，未逐行列出", err=err)
+    if result.refused:
+        click.echo(f"{file.name} 第 {result.first_refused:,} 行起的 {result.refused:,} 行未导入：一次最多导入 "
+                   f"{MAX_ROWS:,} 行，请拆分后分别导入", err=True)
     table = Table(title=("将新建" if dry_run else "已新建") + f" {len(result.created)} 件")
     for header in ("行", "编号", "案由", "提案人", "方式", "文件"):
         table.add_column(header)
     labels = {"lead": "主办", "co": "会办", "separate": "分办"}
-    for row, new, path in result.created:
+    for row, new, path in result.created[: MAX_ECHO * 10]:
         who = "、".join(new.proposers) or (new.proposer_org or "")
         table.add_row(str(row), str(new.number), new.title, who, labels[new.role],
                       path.relative_to(root).as_posix() if path else "—")
     opts.console.print(table)
-    opts.say(f"新建 {len(result.created)} 件，跳过 {len(result.skipped)} 行，错误 {len(result.errors)} 行。")
-    sys.exit(1 if result.errors else 0)
+    if len(result.created) > MAX_ECHO * 10:
+        opts.say(f"……另有 {len(result.created) - MAX_ECHO * 10:,} 件未在表中列出")
+    refused = f"，未导入 {result.refused:,} 行" if result.refused else ""
+    opts.say(f"新建 {len(result.created)} 件，跳过 {len(result.skipped)} 行，错误 {len(result.errors)} 行{refused}。")
+    sys.exit(1 if result.errors or result.refused else 0)
 
 
 @main.command()
