@@ -143,3 +143,38 @@ def test_an_invalid_project_file_is_a_finding_in_every_format(example, fmt):
     else:
         assert result.output.startswith("::error file=proposal-docs.yaml,line=")
         assert "title=timezone::" in result.output
+
+
+def test_every_help_page_is_chinese(example):
+    from proposal_docs.cli import main
+
+    english = ("INTEGER", "DIRECTORY", "FILE", "PATH", "[x>=", "x>=", "OPTIONS", "COMMAND", "Usage", "Options:", "TEXT")
+    for name in [None, *main.commands]:
+        result = run(example, *([name] if name else []), "--help")
+        assert result.exit_code == 0
+        found = [word for word in english if word in result.output]
+        assert not found, (name, found, result.output)
+
+
+def test_click_errors_a_clerk_meets_are_chinese(example, tmp_path):
+    result = run(example, "import", str(tmp_path / "missing.xlsx"), "--session", "cppcc-13-4")
+    assert result.exit_code == 2 and "文件 '" in result.stderr and "不存在" in result.stderr and "File" not in result.stderr
+    result = run(example, "build", "--jobs", "0")
+    assert result.exit_code == 2 and "超出范围（不小于 1）" in result.stderr
+
+
+def test_every_message_click_marks_for_translation_has_chinese():
+    import re
+    from pathlib import Path
+
+    import click
+
+    from proposal_docs.cli import zh
+
+    marked = set()
+    for source in Path(click.__file__).parent.glob("*.py"):
+        for call in re.finditer(r'\b_\(\s*((?:"[^"]*"\s*)+)\)', source.read_text(encoding="utf-8")):
+            marked.add("".join(re.findall(r'"([^"]*)"', call.group(1))).encode().decode("unicode_escape"))
+    assert len(marked) > 50
+    missing = sorted(m for m in marked if m not in zh.CATALOGUE and m not in zh.DEVELOPER_ONLY)
+    assert not missing

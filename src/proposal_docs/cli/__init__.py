@@ -17,7 +17,8 @@ import click
 from .. import __version__
 from ..model.layout import BUILD_DIR, SetupError
 from . import zh
-from .options import CONTEXT, TODAY_HELP, DateType, Group, Options, exit_on_setup_error, guarded, resolve_today
+from .options import (CONTEXT, TODAY_HELP, DateType, Group, Options, WholeRange, exit_on_setup_error, guarded, path_type,
+                      resolve_today)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -27,7 +28,7 @@ zh.install()
 
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s", help="显示版本号并退出")
-@click.option("--root", type=click.Path(file_okay=False), help="文档仓库目录（默认：向上查找 proposal-docs.yaml）")
+@click.option("--root", type=path_type(folder=True), help="文档仓库目录（默认：向上查找 proposal-docs.yaml）")
 @click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈")
 @click.option("-v", "--verbose", count=True, help="输出更多信息（如逐个列出生成的文件）")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题")
@@ -81,7 +82,7 @@ def status(opts: Options, today: dt.date | None) -> None:
 
 @main.command()
 @click.option("--today", type=DateType(), help=TODAY_HELP)
-@click.option("--within", type=click.IntRange(min=0), help="列出多少天内到期的事项（默认：期限规则的 warn_days）")
+@click.option("--within", type=WholeRange(min=0), help="列出多少天内到期的事项（默认：期限规则的 warn_days）")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="输出格式；markdown 适合定时任务贴到议题（issue）里")
 @click.pass_obj
@@ -99,9 +100,9 @@ def remind(opts: Options, today: dt.date | None, within: int | None, fmt: str) -
 
 
 @main.command()
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="文件", required=False, type=path_type(exists=True, dir_okay=False))
 @click.option("--title", help="不给案件文件时，按这段案由查找")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="最多列出几件")
+@click.option("--limit", type=WholeRange(min=1), default=5, show_default=True, help="最多列出几件")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
 @click.pass_obj
 @guarded
@@ -131,7 +132,7 @@ def similar(opts: Options, file: str | None, title: str | None, limit: int, fmt:
 
 
 @main.command()
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("--jobs", "-j", type=WholeRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
 @click.option("--force", is_flag=True, help="全部重新生成，不论是否变化")
 @click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页（含文书预览）")
 @click.option("--today", type=DateType(), help="网页中按哪一天计算期限状态（默认同 check）")
@@ -167,7 +168,7 @@ def schema(opts: Options, kind: str, write: bool) -> None:
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", metavar="文件夹", required=False, type=path_type(folder=True))
 @click.option("--name", help="本单位全称，如 xx市科技和经济信息化局（不给则询问）")
 @click.option("--short-name", help="本单位简称，如 市科经局（不给则询问）")
 @click.option("--templates", is_flag=True, help="同时把内置模板复制到 templates/ 以便修改；在已有仓库中只复制缺少的模板")
@@ -211,7 +212,7 @@ def init(opts: Options, directory: str | None, name: str | None, short_name: str
 @click.option("--proposer", "proposers", multiple=True, help="提案人或代表，可重复；第一位为领衔人")
 @click.option("--role", type=click.Choice(["lead", "co", "separate"]), default="lead", show_default=True,
               help="lead 主办 | co 会办 | separate 分办")
-@click.option("--number", type=click.IntRange(min=1), help="编号（默认：该会议下一个空号）")
+@click.option("--number", type=WholeRange(min=1), help="编号（默认：该会议下一个空号）")
 @click.option("--assigned", type=DateType(), help="交办日期（默认：今天）")
 @click.pass_obj
 @guarded
@@ -258,7 +259,7 @@ def number(opts: Options, dry_run: bool) -> None:
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="文件", type=path_type(exists=True, dir_okay=False))
 @click.option("--session", required=True, help="这份交办清单属于哪次会议（year.yaml 中 sessions 的键）")
 @click.option("--assigned", type=DateType(), help="表中没有交办日期时使用的日期")
 @click.option("--dry-run", is_flag=True, help="只显示将要新建的案件，不写文件")
@@ -306,14 +307,14 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
 
 
 @main.command()
-@click.argument("revision", required=False)
+@click.argument("revision", metavar="版本", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
               help="markdown 适合贴在合并请求的评论里")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数")
-@click.option("--max-chars", type=click.IntRange(min=1000), default=None,
+@click.option("--jobs", "-j", type=WholeRange(min=1), default=None, help="并行进程数")
+@click.option("--max-chars", type=WholeRange(min=1000), default=None,
               help="markdown 最多输出的字符数，超出的文书只计数（合并请求评论上限为 65536）")
 @click.option("--base", "branch", help="与哪个分支的合并基点比较（默认：origin/HEAD、main、master、trunk），如 origin/release")
-@click.option("--save", type=click.Path(dir_okay=False), help="另把完整的文字差异写入此文件（如供持续集成作为构件保存）")
+@click.option("--save", type=path_type(dir_okay=False), help="另把完整的文字差异写入此文件（如供持续集成作为构件保存）")
 @click.pass_obj
 @guarded
 def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None, max_chars: int | None,
@@ -336,7 +337,7 @@ def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None, max_ch
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="文件", type=path_type(exists=True, dir_okay=False))
 @guarded
 def textconv(file: str) -> None:
     """输出 .docx 文书的文字（供 git diff 使用）。"""
@@ -364,7 +365,7 @@ def fonts() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口")
+@click.option("--port", default=8000, show_default=True, type=WholeRange(0, 65535), help="端口")
 @click.pass_obj
 @guarded
 def serve(opts: Options, host: str, port: int) -> None:

@@ -125,8 +125,41 @@ def exit_on_setup_error(opts: Options, exc: SetupError, fmt: str) -> None:
     sys.exit(2)
 
 
+class WholeRange(click.IntRange):
+    """click.IntRange, named and described in Chinese in help ("整数", "不小于 1") and errors."""
+
+    name = "整数"
+
+    def _describe_range(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min} 至 {self.max}"
+        return f"不小于 {self.min}" if self.min is not None else f"不大于 {self.max}"
+
+
+def path_type(*, folder: bool = False, **kwargs) -> click.Path:
+    """click.Path whose placeholder in help reads 文件夹 or 文件, not DIRECTORY or FILE."""
+    kind = click.Path(file_okay=not folder, dir_okay=folder or kwargs.pop("dir_okay", True), **kwargs)
+    kind.name = "文件夹" if folder else "文件"
+    return kind
+
+
+class _Formatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")  # a full-width colon after Chinese
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
 class _ChineseHelp:
-    """Click's own help option, described in Chinese like every other option."""
+    """Click's own help option, placeholders and headings in Chinese like every other option."""
+
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
@@ -141,5 +174,9 @@ class Command(_ChineseHelp, click.Command):
 
 class Group(_ChineseHelp, click.Group):
     command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
 
