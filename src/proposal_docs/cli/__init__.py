@@ -195,12 +195,11 @@ def init(opts: Options, directory: str | None, name: str | None, short_name: str
         click.echo(f"已写入 {rel}")
     for rel in result.skipped:
         click.echo(f"已有 {rel}，未覆盖")
-    if result.git:
+    if result.git:  # a new repository was made
         click.echo(result.git)
-    if not result.written:
-        click.echo("没有需要复制的模板。")
-    elif not result.skipped and (target / PROJECT_FILE).exists() and result.git:
         click.echo("下一步：在 cases/<年度>/year.yaml 中写上本年度的会议，然后 proposal-docs new --session <会议> 新建案件。")
+    elif not result.written:
+        click.echo("没有需要复制的模板。")
 
 
 @main.command()

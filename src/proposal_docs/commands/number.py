@@ -28,12 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from ..files import atomic_write, exclusive_lock
 from ..model.findings import Finding
 from ..model.layout import BUILD_DIR, LOCK_FILE
-from ..model.loading import LoadError, decode, parse_yaml
+from ..model.loading import LoadError, decode, parse_yaml, scalar_text
 from ..model.models import Case, Role
 from ..model.repository import CaseFile, Repository
 from ..rules.checking import load_repository
@@ -101,13 +99,8 @@ def plan_numbers(repo: Repository) -> list[Assignment]:
 
 
 def _yaml_value(text: str) -> str:
-    """The number as a plain scalar when YAML reads it back unchanged, else quoted."""
-    try:
-        if yaml.safe_load(f"k: {text}") == {"k": text}:
-            return text
-    except yaml.YAMLError:
-        pass
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """The number as a plain scalar when the loader reads it back unchanged, else quoted."""
+    return scalar_text(text)
 
 
 _BREAK = re.compile(r"(\r\n|\r|\n)")  # YAML's line breaks, each kept as the file has it
