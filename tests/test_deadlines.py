@@ -1,6 +1,7 @@
 """Deadline arithmetic: calendar months clamp to month end, workdays follow China's calendar."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -102,3 +103,38 @@ def test_today_prefers_option_then_environment(monkeypatch):
     assert today("Asia/Shanghai") == shanghai
     with pytest.raises(ValueError, match="时区"):
         today("Mars/Olympus")
+
+
+def test_workdays_beyond_the_published_calendar_count_five_in_seven():
+    """Counting far past the published years takes whole weeks at a time, and agrees with day by day."""
+    calendar = WorkdayCalendar()
+    start = D(2031, 3, 5)  # a Wednesday, no published holidays
+    for count in (1, 5, 6, 17, 250):
+        day, left = start, count
+        while left:
+            day += dt.timedelta(days=1)
+            left -= day.weekday() < 5
+        assert add(Duration(workdays=count), start, calendar) == day
+    assert add(Duration(workdays=3_000_000), D(2024, 3, 20), calendar) == dt.date.max
+    assert add(Duration(workdays=40), D(1, 1, 1), calendar) == D(1, 2, 26)
+
+
+@pytest.mark.parametrize("duration", [Duration(days=1_000_000_000), Duration(months=100_000), Duration(days=3_000_000)])
+def test_a_deadline_past_9999_is_the_last_date_not_a_crash(duration):
+    assert add(duration, D(2024, 3, 20), WorkdayCalendar()) == dt.date.max
+    assert add(Duration(months=3), D(9999, 12, 31), WorkdayCalendar()) == dt.date.max
+
+
+def test_a_leap_day_assignment_with_communications_is_checked(example):
+    """2024-02-29 with a contact: one year earlier has no 29 February (it crashed every command)."""
+    from conftest import edit, run
+
+    path = example / "cases/2024/p007.yaml"
+    edit(path, "assigned: 2024-03-20", "assigned: 2024-02-29")
+    edit(path, "{date: 2024-04-02, mode: visit", "{date: 2023-02-27, mode: visit")
+    result = run(example, "check", "--today", "2024-12-31")
+    said = result.output + result.stderr
+    assert "内部错误" not in said and "Traceback" not in said
+    assert re.search(r"cases/2024/p007.yaml:\d+:12 communications\[0\].date：沟通日期比交办日期早一年以上", said)
+    edit(path, "{date: 2023-02-27, mode: visit", "{date: 2023-03-01, mode: visit")
+    assert "早一年以上" not in run(example, "check", "--today", "2024-12-31").output

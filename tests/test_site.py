@@ -107,3 +107,51 @@ def test_serve_reloads_the_open_page_after_a_rebuild(example):
         edit(example / "cases/2024/p057.yaml", "title: 关于加强工业园区用电保障的建议", "title: 关于保障园区用电的建议")
         page.wait_for_function("document.body.innerText.includes('关于保障园区用电的建议')", timeout=60_000)
         browser.close()
+
+
+def test_case_timeline_shows_the_return_and_each_round(site):
+    returned = (site / "2024/cases/p046.html").read_text(encoding="utf-8")
+    assert ("2024年3月26日</b> 申请退办（科经提〔2024〕8号）：该提案所提农村饮水工程建设和水质保障事项，"
+            "属水利部门和卫生健康部门职责，不属于我局职责范围，建议改由市水利局承办") in returned
+    assert "办理期限" not in returned and "退办申请函/提案第046号" in returned
+    rounds = (site / "2024/cases/p052.html").read_text(encoding="utf-8")
+    order = ["答复（科经提〔2024〕9号，B类）", "收回征询意见表：办理态度基本满意，办理结果不满意",
+             "再次答复（科经提〔2024〕10号，A类）", "收回再次答复的征询意见表：办理态度满意，办理结果满意"]
+    assert all(text in rounds for text in order)
+    assert [rounds.index(text) for text in order] == sorted(rounds.index(text) for text in order)
+    # the documents in the order of the rounds: reply, its form, the second reply, its form
+    links = [rounds.index(name) for name in ("答复函/提案第052号-关于支持中小企业数字化转型的建议.docx",
+                                             "征询意见表/提案第052号-关于支持中小企业数字化转型的建议.docx",
+                                             "答复函/提案第052号-关于支持中小企业数字化转型的建议-再次答复.docx",
+                                             "征询意见表/提案第052号-关于支持中小企业数字化转型的建议-再次答复.docx")]
+    assert links == sorted(links)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium 未安装(Debian: apt-get install chromium);.ci/run 会安装")
+def test_year_index_filters_by_state_from_a_file(site):
+    """办理中 / 已答复 / 退办 / 二次办理, opened from file:// with scripts off."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(java_script_enabled=False)
+        page.goto((site / "2024/index.html").as_uri())
+        rows = page.locator("#cases tbody tr")
+
+        def shown() -> list[str]:
+            return [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count()) if rows.nth(i).is_visible()]
+
+        assert len(shown()) == 14
+        page.click("label[for=show-returned]")
+        assert shown() == ["提案第46号"]
+        page.click("label[for=show-rehandle]")
+        assert shown() == ["提案第52号"]
+        page.click("label[for=show-open]")
+        assert shown() == []
+        page.click("label[for=show-replied]")
+        assert len(shown()) == 12 and "提案第46号" not in shown() and "提案第52号" not in shown()
+        assert "退办（1）" in page.inner_text("body") and "二次办理（1）" in page.inner_text("body")
+        page.click("label[for=show-all]")
+        assert len(shown()) == 14
+        page.screenshot(path=str(ARTIFACTS / "site-index-filtered.png"), full_page=True)
+        browser.close()

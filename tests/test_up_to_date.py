@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import subprocess
@@ -187,3 +188,34 @@ def test_a_parse_cache_changed_by_hand_is_not_believed(example):
     assert run(example, "build", "--no-site").exit_code == 0
     texts = [document_text(p) for p in (example / "build" / "2024" / "答复函").glob("提案第009号*.docx")]
     assert texts and all("约999家" not in t and "约120家" in t for t in texts)
+
+
+class _Marker:
+    """Unpickling this writes a file: the proof that something in build/ was unpickled."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.path), "unpickled"))
+
+
+def test_a_pickle_committed_under_build_cache_is_never_loaded(example, tmp_path):
+    """Pickles placed where caches live (a pull request can commit build/) never run: build, check,
+    status and a forced build leave the marker unwritten and the documents as they were."""
+    import pickle
+
+    marker = tmp_path / "marker"
+    payload = pickle.dumps(_Marker(str(marker)))
+    assert run(example, "build", "--no-site").exit_code == 0
+    cache = example / "build" / ".cache"
+    template = own_template(example, "reply").read_bytes()
+    for name in ("parsed.pickle", "parsed/cases-2024.json", "parsed/cases-2024.pickle", "parsed/root.json",
+                 f"templates/{hashlib.sha256(template).hexdigest()}", f"{hashlib.sha256(template).hexdigest()}.pickle"):
+        (cache / name).parent.mkdir(parents=True, exist_ok=True)
+        (cache / name).write_bytes(payload)
+    edit(example / "cases/2024/p041.yaml", "年内完成诊断企业30家以上", "年内完成诊断企业31家以上")
+    for command in (["build", "--no-site"], ["check", "--today", "2024-12-31"], ["status"], ["build", "--force"]):
+        result = run(example, *command)
+        assert result.exit_code == 0, result.output + result.stderr
+    assert not marker.exists()

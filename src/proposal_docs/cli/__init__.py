@@ -76,6 +76,58 @@ def status(opts: Options, today: dt.date | None) -> None:
 
 
 @main.command()
+@click.option("--today", type=DateType(), help=TODAY_HELP)
+@click.option("--within", type=click.IntRange(min=0), help="列出多少天内到期的事项（默认：期限规则的 warn_days）")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="输出格式；markdown 适合定时任务贴到议题（issue）里")
+@click.pass_obj
+@guarded
+def remind(opts: Options, today: dt.date | None, within: int | None, fmt: str) -> None:
+    """催办提醒：按承办科室和承办人列出已超期和即将到期的事项（总是以 0 退出，把关用 check）。"""
+    from ..commands.remind import FORMATS, remind as run_remind
+    from ..rules.checking import load_repository
+
+    root = opts.repository_root()
+    on = resolve_today(root, today)
+    repo = load_repository(root)
+    click.echo(FORMATS[fmt](run_remind(repo, on, within)), nl=False)
+    if repo.errors:
+        click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--title", help="不给案件文件时，按这段案由查找")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="最多列出几件")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
+@click.pass_obj
+@guarded
+def similar(opts: Options, file: str | None, title: str | None, limit: int, fmt: str) -> None:
+    """列出其他年度、其他会议中与此案最相似的案件（案由和答复正文），以便参考以往的答复。"""
+    from pathlib import Path
+
+    from ..commands.similar import NotACase, as_json, find_case, load, rows, similar_cases
+    from .output import print_findings, print_similar
+
+    if (file is None) == (title is None):
+        raise click.UsageError("请给出一个案件文件，或用 --title 给出案由（二者选一）")
+    repo = load(opts.repository_root())
+    try:
+        item = find_case(repo, Path(file)) if file else None
+    except NotACase as exc:
+        print_findings(opts.console, exc.findings, "text")
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1 if exc.findings else 2)
+    found = rows(repo, similar_cases(repo, item=item, title=title, limit=limit))
+    if fmt == "json":
+        click.echo(as_json(found))
+    else:
+        print_similar(found, item.case.title if item else title)
+    if repo.errors:
+        click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
+
+
+@main.command()
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
 @click.option("--force", is_flag=True, help="全部重新生成，不论是否变化")
 @click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页（含文书预览）")
@@ -184,18 +236,17 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
 @guarded
 def number(opts: Options, dry_run: bool) -> None:
     """为没有文号的答复函、再次答复和退办申请函按日期顺序编写下一个文号，写入案件文件。"""
-    from ..commands.number import plan_numbers, write_numbers
+    from ..commands.number import NumberingRefused, number_replies
     from .output import print_findings
-    from ..rules.checking import load_repository
 
-    repo = load_repository(opts.repository_root())
-    if repo.errors:
-        print_findings(opts.console, repo.errors, "text")
-        click.echo(f"有 {len(repo.errors)} 个错误，未编写任何文号。请先修正（proposal-docs check）。", err=True)
+    waiting = lambda: click.echo("另一个构建或编号正在进行，等待其完成……", err=True)  # noqa: E731
+    try:
+        assignments = number_replies(opts.repository_root(), dry_run=dry_run, on_wait=waiting)
+    except NumberingRefused as exc:
+        if exc.findings:
+            print_findings(opts.console, exc.findings, "text")
+        click.echo(str(exc) if exc.findings else f"错误：{exc}", err=True)
         sys.exit(1)
-    assignments = plan_numbers(repo)
-    if not dry_run:
-        write_numbers(assignments)
     for assignment in assignments:
         action = "将编写" if dry_run else "已写入"
         opts.say(f"{action} {assignment.item.rel}：{assignment.number}（{assignment.letter}，日期 {assignment.date}）")

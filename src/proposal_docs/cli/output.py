@@ -54,3 +54,15 @@ def print_status(console: Console, report: Status, on) -> None:
             numbers.add_row(date.isoformat(), letter, describe(item), item.rel)
         console.print(numbers)
     console.print("  ".join(f"{k} {v}" for k, v in report.totals.items()), markup=False)
+
+
+def print_similar(found: list, about: str) -> None:
+    """similar: a short block per case, best first (commands.similar.Row); reads in any width."""
+    if not found:
+        click.echo(f"没有找到与“{about}”相似的案件。")
+        return
+    click.echo(f"与“{about}”相似的案件：")
+    for n, row in enumerate(found, 1):
+        number = f"；{row.doc_number}" if row.doc_number else ""
+        click.echo(f"{n}. {row.title}（相似度 {row.percent}%）\n"
+                   f"   {row.year}年 {row.session}第{row.number}号；{row.outcome}{number}\n   {row.file}")

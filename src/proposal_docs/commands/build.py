@@ -21,20 +21,21 @@ from pathlib import Path
 from typing import Callable
 
 from ..engine.fingerprints import Hasher, content_print, fingerprints
-from ..engine.manifest import intact, read_manifest, record, remove_output, write_manifest
+from ..engine.manifest import intact, read_manifest, record, remove_output, stat_of, write_manifest
 from ..engine.parsecache import ParseCache
-from ..engine.plan import LETTER_TEMPLATES, Output, counted_letters, letter_key, plan, templates_of
+from ..engine.plan import LETTER_TEMPLATES, Output, counted_letters, letter_key, name_clashes, plan, session_labels, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
-from ..model.layout import BUILD_DIR, template_label, template_path
+from ..model.layout import BUILD_DIR, LOCK_FILE, reason, template_label, template_path
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import LetterPages, archive_content_key
 from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
+from .extras import write_extras
 
-LOCK = ".lock"
+LOCK = LOCK_FILE
 
 
 @dataclass
@@ -43,10 +44,12 @@ class BuildReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     site_pages: list[str] = field(default_factory=list)
+    calendar: bool = False  # build/deadlines.ics changed (commands.extras)
     seconds: float = 0.0
 
     def line(self) -> str:
         site = f"，网页更新 {len(self.site_pages):,} 页" if self.site_pages else ""
+        site += "，期限日历已更新" if self.calendar else ""
         return (f"生成 {len(self.written):,} 个文件，未变 {self.unchanged:,} 个，删除 {len(self.removed):,} 个{site}，"
                 f"用时 {self.seconds:.1f} 秒")
 
@@ -67,7 +70,10 @@ def load_for_build(root: Path, warm: Warm, unread: dict[int, list[tuple[str, str
     """
     if warm.parsed is None:
         warm.parsed = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
-    return load_repository(root, warm.parsed, unread)
+    repo = load_repository(root, warm.parsed, unread)
+    if not repo.errors:  # two documents to one file name: refused like an invalid case
+        repo.findings += name_clashes(repo, plan(repo))
+    return repo
 
 
 def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snapshot | None = None,
@@ -96,8 +102,12 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         hasher = Hasher(repo)
         wanted = plan(repo)
         for template in sorted({name for o in wanted for name in templates_of(o)}):
-            if not template_path(repo.root, template).is_file():
-                raise TemplateProblem(f"缺少模板文件 {template_label(repo.root, template)}")
+            try:
+                template_path(repo.root, template).stat()
+            except (FileNotFoundError, NotADirectoryError):
+                raise TemplateProblem(f"缺少模板文件 {template_label(repo.root, template)}") from None
+            except OSError as exc:  # e.g. a templates/ folder nobody may open
+                raise TemplateProblem(f"无法读取模板文件 {template_label(repo.root, template)}（{reason(exc)}）") from None
         prints = fingerprints(wanted, repo, hasher)
         prefix = f"{build_dir}{os.sep}"
         todo = [o for o in wanted if force or old.get(o.path, {}).get("fingerprint") != prints[o.path]
@@ -147,6 +157,8 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
                 hashes = {path: entry["hash"] for path, entry in manifest.items()}
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
+                report.calendar, public = write_extras(repo, build_dir)  # deadlines.ics and public/, with the site
+                report.site_pages += public
         finally:
             # even a failed build records what it finished, so the next one does not redo it
             for path in sorted(set(old) - set(prints) - kept):
@@ -154,7 +166,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                 report.removed.append(path)
             write_manifest(build_dir, manifest)
         if inputs is not None:
-            recorded = {rel: (entry["size"], entry["mtime_ns"]) for rel, entry in manifest.items()}
+            recorded = {rel: stat_of(entry) for rel, entry in manifest.items()}
             numbers = {**repo.unread, **{number: doc_numbers(year) for number, year in repo.years.items()}}
             write_stamp(build_dir, inputs, recorded, repo.project.timezone,
                         site_today.isoformat() if site_today else None, numbers)
@@ -167,8 +179,9 @@ def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str,
     with the same fingerprint), by engine.plan.letter_key."""
     known = {}
     for year in repo.years.values():
+        labels = session_labels(year)
         for item in year.cases:
-            for letter in counted_letters(item, year.year, repo.project.reply_to):
+            for letter in counted_letters(item, year.year, repo.project.reply_to, labels.get(item.case.session)):
                 pages = manifest.get(letter.path, {}).get("pages")
                 if isinstance(pages, int) and pages > 0:
                     known[letter_key(letter)] = pages
@@ -178,8 +191,9 @@ def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str,
 def _record_pages(repo: Repository, manifest: dict[str, dict], counted: dict[str, int]) -> None:
     """Keep pages counted outside a letter's rendering with the letter's manifest entry."""
     for year in repo.years.values():
+        labels = session_labels(year)
         for item in year.cases:
-            for letter in counted_letters(item, year.year, repo.project.reply_to):
+            for letter in counted_letters(item, year.year, repo.project.reply_to, labels.get(item.case.session)):
                 key = letter_key(letter)
                 if key in counted and letter.path in manifest and "pages" not in manifest[letter.path]:
                     manifest[letter.path] = {**manifest[letter.path], "pages": counted[key]}

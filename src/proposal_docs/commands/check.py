@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..rules.deadlines import WorkdayCalendar, deadline_findings
+from ..engine.plan import name_clashes, plan
 from ..model.findings import Finding, sort_findings
 from ..model.layout import PROJECT_FILE
 from ..model.repository import Repository
@@ -38,5 +39,6 @@ def check(root: Path, today: dt.date) -> CheckResult:
     from ..render.checks import template_findings  # rendering libraries load only here
 
     repo = load_repository(root)
-    findings = sort_findings(repo.findings + deadline_report(repo, today) + template_findings(root))
+    clashes = [] if repo.errors else name_clashes(repo, plan(repo))  # documents written to one file name
+    findings = sort_findings(repo.findings + clashes + deadline_report(repo, today) + template_findings(root))
     return CheckResult(repo, findings)

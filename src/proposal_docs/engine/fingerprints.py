@@ -6,7 +6,7 @@ Same fingerprint, same bytes: a rebuild renders only the outputs whose fingerpri
 from __future__ import annotations
 
 from .. import __version__
-from ..model.layout import template_path
+from ..model.layout import SetupError, reason, template_path
 from ..model.repository import Repository
 from .manifest import MANIFEST_VERSION, sha256
 from .plan import Output, inputs_of, templates_of
@@ -31,7 +31,10 @@ class Hasher:
         """The hash of the template `name` renders from: the repository's own or the packaged one."""
         rel = f"templates/{name}.docx"
         if rel not in self.cache:
-            self.cache[rel] = sha256(template_path(self.root, name).read_bytes())
+            try:
+                self.cache[rel] = sha256(template_path(self.root, name).read_bytes())
+            except OSError as exc:  # made unreadable since the check before rendering
+                raise SetupError(f"无法读取模板文件 {rel}（{reason(exc)}）") from exc
         return self.cache[rel]
 
     def template_line(self, name: str) -> str:

@@ -24,7 +24,7 @@ def sha256(data: bytes) -> str:
 
 
 def read_manifest(build_dir: Path) -> dict[str, dict]:
-    """path → {fingerprint, hash, size, mtime_ns[, content]}; {} when missing or unreadable."""
+    """path → {fingerprint, hash, size, mtime_ns, ctime_ns, inode[, content, pages]}; {} when missing or unreadable."""
     try:
         data = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
         if data.get("version") != MANIFEST_VERSION:
@@ -43,24 +43,34 @@ def write_manifest(build_dir: Path, outputs: dict[str, dict]) -> None:
 
 
 def record(path: Path, fingerprint: str, data: bytes) -> dict:
-    stat = path.stat()
-    return {"fingerprint": fingerprint, "hash": sha256(data), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return {"fingerprint": fingerprint, "hash": sha256(data), **_stat_entry(path.stat())}
+
+
+def _stat_entry(stat: os.stat_result) -> dict:
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "ctime_ns": stat.st_ctime_ns, "inode": stat.st_ino}
+
+
+def stat_of(entry: dict) -> tuple:
+    """(size, mtime_ns, ctime_ns, inode) of a manifest entry, as the stamp records outputs."""
+    return entry.get("size"), entry.get("mtime_ns"), entry.get("ctime_ns"), entry.get("inode")
 
 
 def intact(path: str, manifest: dict[str, dict], rel: str) -> bool:
-    """Is the file on disk the one the manifest recorded? Size and mtime first, the hash if they
-    differ (then the entry takes the new size and time)."""
+    """Is the file on disk the one the manifest recorded? Size, times and inode first (a file copied
+    over it with `cp -p` keeps size and mtime, not ctime and inode), the hash if they differ (then
+    the entry takes the new ones)."""
     entry = manifest[rel]
     try:
         stat = os.stat(path)
     except OSError:
         return False
-    if stat.st_size == entry.get("size") and stat.st_mtime_ns == entry.get("mtime_ns"):
+    now = _stat_entry(stat)
+    if all(entry.get(key) == value for key, value in now.items()):
         return True
     with open(path, "rb") as file:
         if sha256(file.read()) != entry.get("hash"):
             return False
-    manifest[rel] = {**entry, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    manifest[rel] = {**entry, **now}
     return True
 
 

@@ -7,12 +7,16 @@ document reads is the templates' and ``render.contexts``' business.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
+from ..model.findings import Finding
 from ..model.models import Body, Case, Role
 from ..model.layout import PROJECT_FILE
-from ..model.repository import CaseFile, Repository
+from ..model.repository import CaseFile, Repository, Year
 
 KIND_WORD = {Body.cppcc: "提案", Body.npc: "建议"}
 BODY_TITLE = {Body.cppcc: "政协提案", Body.npc: "人大建议"}
@@ -45,26 +49,60 @@ def templates_of(output: Output) -> tuple[str, ...]:
     return (output.template,)
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\x80-\x9f]+')
+# invisible characters that reorder or hide text: a name must read as it sorts and compares
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+NAME_BYTES = 240  # a file name's limit is 255 bytes (UTF-8) or 255 UTF-16 units; room left for .pdf/.html
 
 
 def safe_name(text: str, limit: int = 40) -> str:
     """A file name that works on Windows, macOS and Linux, and still reads like the title."""
-    name = _UNSAFE.sub("_", text).strip(" .")
+    name = _UNSAFE.sub("_", _INVISIBLE.sub("", text)).strip(" .")
     if len(name) > limit:
         name = name[:limit].rstrip(" .") + "…"
+    if name.split(".")[0].upper() in _RESERVED:  # names Windows keeps for devices
+        name = "_" + name
     return name or "_"
 
 
-def case_stem(case: Case) -> str:
-    return f"{KIND_WORD[case.body]}第{case.number:03d}号-{safe_name(case.title)}"
+def fitted(stem: str, suffix: str = ".docx") -> str:
+    """stem + suffix within NAME_BYTES: a longer stem (a 250-digit number) is cut and a hash of the
+    whole stem appended, so that two long names stay two names."""
+    name = stem + suffix
+    if len(name.encode("utf-8")) <= NAME_BYTES:
+        return name
+    tag = "~" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:10]
+    room = NAME_BYTES - len((tag + suffix).encode("utf-8"))
+    return stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" .") + tag + suffix
+
+
+def session_labels(year: Year) -> dict[str, str | None]:
+    """Each session's part in its cases' file names: None when it is the year's only session of its
+    body (the number alone names the case), else its name — or its key, if two share a name."""
+    by_body: dict[Body, dict[str, str]] = defaultdict(dict)
+    for key, session in year.file.sessions.items():
+        by_body[session.body][key] = safe_name(session.name, 30)
+    labels: dict[str, str | None] = {}
+    for sessions in by_body.values():
+        names = [_folded(name) for name in sessions.values()]
+        for key, name in sessions.items():
+            labels[key] = None if len(sessions) == 1 else name if names.count(_folded(name)) == 1 else safe_name(key, 30)
+    return labels
+
+
+def case_stem(case: Case, label: str | None = None) -> str:
+    """label: session_labels' word for the case's session."""
+    session = f"{label}-" if label else ""
+    return f"{session}{KIND_WORD[case.body]}第{case.number:03d}号-{safe_name(case.title)}"
 
 
 def plan(repo: Repository) -> list[Output]:
     outputs: list[Output] = []
     for year in repo.years.values():
+        labels = session_labels(year)
         for item in year.cases:
-            outputs += case_outputs(item, year.year, repo.project.reply_to)
+            outputs += case_outputs(item, year.year, repo.project.reply_to, labels.get(item.case.session))
         for body in sorted({item.case.body for item in year.cases}):
             outputs.append(Output(f"{year.year}/归档文件目录-{BODY_TITLE[body]}.docx", "archive_index", year.year, body=body))
             outputs.append(Output(f"{year.year}/办理工作总结-{BODY_TITLE[body]}.docx", "summary", year.year, body=body))
@@ -76,34 +114,52 @@ def round_suffix(round: int) -> str:
     return "" if round == 1 else "-再次答复" if round == 2 else f"-第{round}次答复"
 
 
-def case_outputs(item: CaseFile, y: int, reply_to: str) -> list[Output]:
+def recipient_names(proposers: list[str]) -> list[str]:
+    """Each proposer's part of a reply's file name (reply_to: each), unique within the case even when
+    names sanitise alike (张/三, 张:三) or share a long prefix: a later one gets -2, -3, …"""
+    taken: set[str] = set()
+    result = []
+    for name in proposers:
+        base = candidate = safe_name(name, 10)
+        n = 1
+        while _folded(candidate) in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(_folded(candidate))
+        result.append(candidate)
+    return result
+
+
+def case_outputs(item: CaseFile, y: int, reply_to: str, label: str | None = None) -> list[Output]:
     """The documents of one case: none before it is answered (or returned); a reply and its form
-    for every round of handling (二次办理 adds a 再次答复 and its own form)."""
+    for every round of handling (二次办理 adds a 再次答复 and its own form). label: see case_stem."""
     case = item.case
-    stem = case_stem(case)
+    stem = case_stem(case, label)
     if case.returned:
-        return [Output(f"{y}/{FOLDERS['return_request']}/{stem}.docx", "return_request", y, item.rel)]
+        return [Output(f"{y}/{FOLDERS['return_request']}/{fitted(stem)}", "return_request", y, item.rel)]
     if case.reply is None:
         return []
     if case.role is Role.co:
-        return [Output(f"{y}/{FOLDERS['co_opinion']}/{stem}.docx", "co_opinion", y, item.rel)]
+        return [Output(f"{y}/{FOLDERS['co_opinion']}/{fitted(stem)}", "co_opinion", y, item.rel)]
     outputs = []
     for round in range(1, len(case.rounds) + 1):
         name = stem + round_suffix(round)
         if reply_to == "each" and len(case.proposers) > 1:
-            outputs += [Output(f"{y}/{FOLDERS['reply']}/{name}-{safe_name(person, 10)}.docx", "reply", y, item.rel,
-                               recipient=person, round=round) for person in case.proposers]
+            outputs += [Output(f"{y}/{FOLDERS['reply']}/{fitted(f'{name}-{part}')}", "reply", y, item.rel,
+                               recipient=person, round=round)
+                        for person, part in zip(case.proposers, recipient_names(case.proposers))]
         else:
-            outputs.append(Output(f"{y}/{FOLDERS['reply']}/{name}.docx", "reply", y, item.rel, round=round))
-        outputs.append(Output(f"{y}/{FOLDERS['feedback_form']}/{name}.docx", "feedback_form", y, item.rel, round=round))
+            outputs.append(Output(f"{y}/{FOLDERS['reply']}/{fitted(name)}", "reply", y, item.rel, round=round))
+        outputs.append(Output(f"{y}/{FOLDERS['feedback_form']}/{fitted(name)}", "feedback_form", y, item.rel,
+                              round=round))
     return outputs
 
 
-def counted_letters(item: CaseFile, y: int, reply_to: str) -> list[Output]:
+def counted_letters(item: CaseFile, y: int, reply_to: str, label: str | None = None) -> list[Output]:
     """The letters whose pages the archive index records for a case, one per round (for
     reply_to: each, the first recipient's copy)."""
     letters: dict[int, Output] = {}
-    for output in case_outputs(item, y, reply_to):
+    for output in case_outputs(item, y, reply_to, label):
         if output.template in LETTER_TEMPLATES:
             letters.setdefault(output.round, output)
     return list(letters.values())
@@ -112,6 +168,29 @@ def counted_letters(item: CaseFile, y: int, reply_to: str) -> list[Output]:
 def letter_key(output: Output) -> str:
     """Which letter of which case a page count belongs to: the case file, with #N for round N > 1."""
     return output.case_file if output.round == 1 else f"{output.case_file}#{output.round}"
+
+
+def _folded(path: str) -> str:
+    """How Windows and macOS compare names: case and Unicode composition do not matter."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def name_clashes(repo: Repository, outputs: list[Output]) -> list[Finding]:
+    """Two documents that would be written to one file (on a case-insensitive disk too): an error on
+    each case file involved. Names are unique by construction; what is left is two cases with one
+    number in one session, which the consistency rules name as well."""
+    by_name: dict[str, list[Output]] = defaultdict(list)
+    for output in outputs:
+        by_name[_folded(output.path)].append(output)
+    sources = {item.rel: item.source for item in repo.all_cases()}
+    found = []
+    for clash in (group for group in by_name.values() if len(group) > 1):
+        files = sorted({o.case_file for o in clash if o.case_file})
+        for rel in files:
+            found.append(sources[rel].finding(("number",), f"生成的文书 build/{clash[0].path} 与 "
+                                              f"{'、'.join(f for f in files if f != rel) or '同一案件的另一份文书'} 的重名，"
+                                              "请核对编号和会议", code="output-name-clash"))
+    return found
 
 
 def inputs_of(output: Output, repo: Repository) -> list[str]:

@@ -1,7 +1,9 @@
 """A cheap "is everything up to date?" test for `build`, using only built-in modules.
 
-After a complete build, ``build/.stamp`` records the size and modification time of every input
-file (taken before the build read them) and of every output it left. When a new listing matches,
+After a complete build, ``build/.stamp`` records the size, modification and change times and
+inode of every input file and input folder (taken before the build read them) and of every output
+it left: `cp -p` and `touch -r` keep size and modification time, a chmod keeps both, but neither
+keeps the change time; an added, removed or renamed file changes its folder's times. When a new listing matches,
 nothing can have changed and `build` answers before importing pydantic, YAML or docx, and without
 parsing a single file. Any difference sends it down the full path, which compares content hashes
 (a git checkout changes modification times, not content).
@@ -17,22 +19,23 @@ import json
 import os
 
 from .. import __version__
-from ..model.layout import BUILD_DIR, PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR
+from ..model.layout import BUILD_DIR, PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR, is_year_name
 
 MANIFEST = ".manifest.json"
 STAMP = ".stamp"
 UP_TO_DATE = "生成 0 个文件，未变 {count:,} 个，删除 0 个（输入均未改动）"
 
-# (path relative to the repository, "/"-separated; size; mtime in ns), sorted by path
-Snapshot = tuple[tuple[str, int, int], ...]
-_FORMAT = ["proposal-docs stamp", 3, __version__]
+# (path relative to the repository, "/"-separated, a folder's ending in "/"; size; mtime, ctime in
+# ns; inode), sorted by path
+Snapshot = tuple[tuple[str, int, int, int, int], ...]
+_FORMAT = ["proposal-docs stamp", 4, __version__]
 
 
 _DIR_FD = os.stat in os.supports_dir_fd  # POSIX: stat names relative to an open folder
 
 
 def _stats(folder: str, names) -> list | None:
-    """(name, size, mtime_ns) of each name in folder, skipping what is not a regular file; None if
+    """(name, size, mtime_ns, ctime_ns, inode) of each name in folder, skipping what is not a regular file; None if
     the folder cannot be opened. Relative to an open folder where the system allows: shorter path
     lookups and less string work, which matters at a few thousand files per build."""
     result = []
@@ -48,62 +51,79 @@ def _stats(folder: str, names) -> list | None:
                 except OSError:
                     continue
                 if stat.st_mode & 0o170000 == 0o100000:
-                    result.append((name, stat.st_size, stat.st_mtime_ns))
+                    result.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
         finally:
             os.close(fd)
         return result
-    for name in names if names is not None else os.listdir(folder):
+    try:
+        listed = names if names is not None else os.listdir(folder)
+    except OSError:  # a folder nobody may open
+        return None
+    for name in listed:
         try:
             stat = os.stat(os.path.join(folder, name))
         except OSError:
             continue
         if stat.st_mode & 0o170000 == 0o100000:
-            result.append((name, stat.st_size, stat.st_mtime_ns))
+            result.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     return result
 
 
-def snapshot_inputs(root: str | os.PathLike) -> Snapshot:
-    """Every file a build reads: the project file, each year folder's .yaml files, the templates."""
-    base = os.fspath(root)
-    result = [(PROJECT_FILE, size, mtime) for _, size, mtime in _stats(base, [PROJECT_FILE]) or ()]
+def _folder_stat(base: str, rel: str) -> list:
+    """The folder's own entry ("rel/", 0, mtime, ctime, inode): its times change when a file is
+    added, removed or renamed in it, or its permissions change; [] if it is not there."""
     try:
-        years = sorted(n for n in os.listdir(os.path.join(base, "cases")) if len(n) == 4 and n.isdigit())
+        stat = os.stat(os.path.join(base, rel))
+    except OSError:
+        return []
+    return [(rel + "/", 0, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)]
+
+
+def snapshot_inputs(root: str | os.PathLike) -> Snapshot:
+    """Every file a build reads: the project file, each year folder's .yaml files, the templates;
+    and cases/, the year folders and templates/ themselves."""
+    base = os.fspath(root)
+    result = [(PROJECT_FILE, *rest) for _, *rest in _stats(base, [PROJECT_FILE]) or ()]
+    result += _folder_stat(base, "cases")
+    try:
+        years = sorted(n for n in os.listdir(os.path.join(base, "cases")) if is_year_name(n))
     except OSError:
         years = []
     for folder, suffix in [*((f"cases/{year}", ".yaml") for year in years), (TEMPLATES_DIR, ".docx")]:
+        result += _folder_stat(base, folder)
         files = _stats(os.path.join(base, folder), None) or ()
-        result += [(f"{folder}/{name}", size, mtime) for name, size, mtime in files if name.endswith(suffix)]
+        result += [(f"{folder}/{name}", *rest) for name, *rest in files if name.endswith(suffix)]
     # the packaged templates too: an upgrade of the tool that changes one is a changed input
     packaged = _stats(PACKAGED_TEMPLATES, None) or ()
-    result += [(f"<package>/{name}", size, mtime) for name, size, mtime in packaged if name.endswith(".docx")]
+    result += [(f"<package>/{name}", *rest) for name, *rest in packaged if name.endswith(".docx")]
     return tuple(sorted(result))
 
 
-def group_outputs(outputs: dict[str, tuple[int, int]]) -> tuple:
-    """Outputs as the stamp keeps them: ((folder, ((name, size, mtime_ns), …)), …), so that
+def group_outputs(outputs: dict[str, tuple[int, int, int, int]]) -> tuple:
+    """Outputs as the stamp keeps them: ((folder, ((name, size, mtime_ns, ctime_ns, inode), …)), …), so that
     checking them needs no path strings put together."""
     by_folder: dict[str, list] = {}
-    for rel, (size, mtime) in sorted(outputs.items()):
+    for rel, stat in sorted(outputs.items()):
         folder, _, name = rel.rpartition("/")
         files = by_folder.get(folder)
         if files is None:
             files = by_folder[folder] = []
-        files.append((name, size, mtime))
+        files.append((name, *stat))
     return tuple((folder, tuple(files)) for folder, files in by_folder.items())
 
 
 def outputs_unchanged(build_dir: str | os.PathLike, grouped: tuple) -> bool:
     base = os.fspath(build_dir)
     for folder, files in grouped:
-        found = _stats(os.path.join(base, folder) if folder else base, [name for name, _, _ in files])
+        found = _stats(os.path.join(base, folder) if folder else base, [file[0] for file in files])
         if found is None or tuple(found) != files:
             return False
     return True
 
 
-def write_stamp(build_dir: str | os.PathLike, inputs: Snapshot, outputs: dict[str, tuple[int, int]], timezone: str,
+def write_stamp(build_dir: str | os.PathLike, inputs: Snapshot, outputs: dict[str, tuple[int, int, int, int]], timezone: str,
                 site_today: str | None, numbers: dict[int, list[tuple[str, str]]]) -> None:
-    """outputs: path → (size, mtime_ns) as the build left them; timezone: the project's, so the day
+    """outputs: path → (size, mtime_ns, ctime_ns, inode) as the build left them; timezone: the project's, so the day
     can be told without reading YAML; site_today: the day the site's statuses were computed for,
     None when no site was built; numbers: each year's (document number, case file) pairs, which a
     build that leaves the year unread still checks for duplicates."""
@@ -132,12 +152,13 @@ def read_stamp(build_dir: str | os.PathLike) -> tuple | None:
         if data[0] != _FORMAT:
             return None
         timezone, site_today, inputs, outputs, years = data[1:]
-        inputs = tuple((rel, size, mtime) for rel, size, mtime in inputs)
-        outputs = tuple((folder, tuple((name, size, mtime) for name, size, mtime in files)) for folder, files in outputs)
+        inputs = tuple((rel, size, mtime, ctime, inode) for rel, size, mtime, ctime, inode in inputs)
+        outputs = tuple((folder, tuple((name, size, mtime, ctime, inode) for name, size, mtime, ctime, inode in files))
+                        for folder, files in outputs)
         numbers = {int(year): [(number, rel) for number, rel in pairs] for year, pairs in years.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError, RecursionError):
         return None
-    names = [folder for folder, _ in outputs] + [name for _, files in outputs for name, _, _ in files]
+    names = [folder for folder, _ in outputs] + [file[0] for _, files in outputs for file in files]
     if not all(isinstance(name, str) and _inside(name) for name in names):
         return None
     if not all(isinstance(text, str) for pairs in numbers.values() for pair in pairs for text in pair):

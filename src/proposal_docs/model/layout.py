@@ -6,11 +6,13 @@ must be loaded at all.
 
 from __future__ import annotations
 
+import errno
 import os
 
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
 BUILD_DIR = "build"
+LOCK_FILE = ".lock"  # in build/: held by `build` and by `number` while they work
 TEMPLATES_DIR = "templates"
 SCHEMA_DIR = "schema"
 # the templates shipped with the tool; a repository's own templates/<name>.docx overrides one of them
@@ -23,6 +25,16 @@ class SetupError(Exception):
     def __init__(self, message: str, findings: list | None = None):
         super().__init__(message)
         self.findings = findings or []
+
+
+_REASONS = {errno.EACCES: "没有读取权限", errno.EPERM: "没有权限", errno.ENOENT: "不存在",
+            errno.ENOTDIR: "路径中有一项不是目录", errno.EISDIR: "是目录而不是文件", errno.ELOOP: "符号链接循环",
+            errno.ENAMETOOLONG: "名称过长", errno.EIO: "磁盘读写错误"}
+
+
+def reason(exc: OSError) -> str:
+    """Why a file could not be read, in Chinese where the reason is a common one."""
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
 def find_root(start: Path) -> Path:
@@ -42,25 +54,137 @@ def find_root_folder(start: str) -> str:
     return folder
 
 
-def year_folders(root: Path) -> list[Path]:
-    """cases/<year>/ folders: four digits, sorted."""
+# What reading the cases/ tree refuses or skips, and why: (repository-relative path, code, level,
+# message). Plain tuples: this module stays free of our other modules (see above).
+Problem = tuple[str, str, str, str]
+
+
+def is_year_name(name: str) -> bool:
+    """Four ASCII digits: "２０２４" (full-width) is not a year folder, though str.isdigit says yes."""
+    return len(name) == 4 and name.isascii() and name.isdigit()
+
+
+def shown_name(name: str) -> str:
+    """A file name as it can be printed: bytes that are not UTF-8 as \\xNN escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # os.listdir keeps undecodable bytes as lone surrogates
+        return False
+
+
+def _looks_like_yaml(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml"))
+
+
+def _outside(root: str, path: str) -> str | None:
+    """Where a symbolic link at path leads when that is outside root (else None)."""
+    target = os.path.realpath(path)
+    real_root = os.path.realpath(root)
+    return None if target == real_root or target.startswith(real_root + os.sep) else target
+
+
+def _entries(folder: str, rel: str, problems: list[Problem]) -> list[os.DirEntry] | None:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append((rel, "unreadable", "error", f"无法读取目录（{reason(exc)}），其中的文件均未读取"))
+        return None
+
+
+def _holds_yaml(folder: str) -> bool:
+    for _, _, names in os.walk(folder):
+        if any(_looks_like_yaml(name) for name in names):
+            return True
+    return False
+
+
+def year_folders(root: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """cases/<year>/ folders (four ASCII digits), sorted. Anything else under cases/ that holds YAML
+    is refused with a problem: its cases would otherwise be left out without a word."""
+    problems = [] if problems is None else problems
     cases = root / "cases"
     if not cases.is_dir():
         return []
-    return sorted(p for p in cases.iterdir() if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+    found = []
+    for entry in _entries(os.fspath(cases), "cases/", problems) or ():
+        rel = f"cases/{shown_name(entry.name)}"
+        is_dir = entry.is_dir()
+        if not _is_utf8(entry.name):
+            if is_dir or _looks_like_yaml(entry.name):
+                problems.append((rel, "file-name", "error", "名称不是 UTF-8 编码，未读取：请改用中文或英文字母、数字重新命名"))
+        elif is_dir and is_year_name(entry.name):
+            target = _outside(os.fspath(root), entry.path) if entry.is_symlink() else None
+            if target:
+                problems.append((rel + "/", "link-outside", "error", f"是指向仓库外（{target}）的链接，未读取"))
+            else:
+                found.append(cases / entry.name)
+        elif is_dir and _holds_yaml(entry.path):
+            problems.append((rel + "/", "year-folder-name", "error",
+                             "年度目录名应为四位半角数字（如 2024），此目录中的 YAML 文件均未读取"))
+        elif not is_dir and _looks_like_yaml(entry.name):
+            problems.append((rel, "outside-year-folder", "error", "案件文件应放在年度目录 cases/<年度>/ 中，此文件未读取"))
+    return found
 
 
-def case_file_names(year_folder: Path) -> list[str]:
-    """Every case file of a year: any .yaml but year.yaml, sorted by name."""
-    with os.scandir(year_folder) as entries:  # scandir, names: a thousand cases, listed on every build
-        return sorted(e.name for e in entries if e.name.endswith(".yaml") and e.name != YEAR_FILE and e.is_file())
+def case_file_names(year_folder: Path, problems: list[Problem] | None = None) -> list[str] | None:
+    """Every case file of a year: any *.yaml but year.yaml, sorted by name. What looks like a case
+    but is not read (.yml, .YAML, hidden, a link leading outside the repository, a name that is not
+    UTF-8) is said in problems: an error, or for a hidden file a warning. None when the folder
+    cannot be listed (said in problems too)."""
+    problems = [] if problems is None else problems
+    prefix = f"cases/{year_folder.name}/"
+    names = []
+    root = os.path.dirname(os.path.dirname(os.fspath(year_folder)))
+    entries = _entries(os.fspath(year_folder), prefix, problems)  # scandir: a thousand cases, every build
+    if entries is None:
+        return None
+    for entry in entries:
+        name = entry.name
+        if name == YEAR_FILE or not _looks_like_yaml(name):
+            continue
+        rel = prefix + shown_name(name)
+        if not _is_utf8(name):
+            problems.append((rel, "file-name", "error", "文件名不是 UTF-8 编码，未读取：请改用中文或英文字母、数字重新命名"))
+        elif not name.endswith(".yaml"):
+            stem = name[: name.rindex(".")]
+            problems.append((rel, "file-suffix", "error", f"案件文件的扩展名应为小写 .yaml，此文件未读取：请改名为 {stem}.yaml"))
+        elif name.startswith("."):
+            problems.append((rel, "hidden-file", "warning",
+                             "以“.”开头的隐藏文件不作为案件读取；如果它是案件，请去掉文件名开头的“.”"))
+        elif entry.is_symlink() and (target := _outside(root, entry.path)):
+            problems.append((rel, "link-outside", "error", f"是指向仓库外（{target}）的链接，未读取：请把案件文件本身放进仓库"))
+        elif entry.is_dir():
+            problems.append((rel, "not-a-file", "error", "是目录而不是案件文件，未读取"))
+        elif not entry.is_file():
+            problems.append((rel, "not-a-file", "error", "不是普通文件（或链接指向的文件不存在），未读取"))
+        else:
+            names.append(name)
+    return names
+
+
+def _present(path) -> bool:
+    """Is there anything at path? True also when it cannot be looked at (a templates/ folder nobody
+    may open): then reading it fails with a message, instead of another file standing in silently."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def template_path(root: Path, name: str) -> Path:
     """The template a build renders `name` from: the repository's own templates/<name>.docx when it
     has one (a clerk's edited copy, file by file), else the one shipped in the package."""
     own = root / TEMPLATES_DIR / f"{name}.docx"
-    if own.exists():  # exists, not is_file: an unreadable or odd entry is reported, never skipped
+    if _present(own):  # not is_file: an unreadable or odd entry is reported, never skipped
         return own
     return type(root)(PACKAGED_TEMPLATES) / f"{name}.docx"
 
@@ -68,7 +192,7 @@ def template_path(root: Path, name: str) -> Path:
 def template_label(root: Path, name: str) -> str:
     """How messages name a template: templates/<name>.docx for the repository's own, else the
     packaged file's full path."""
-    if (root / TEMPLATES_DIR / f"{name}.docx").exists():
+    if _present(root / TEMPLATES_DIR / f"{name}.docx"):
         return f"{TEMPLATES_DIR}/{name}.docx"
     return os.path.join(PACKAGED_TEMPLATES, f"{name}.docx")
 

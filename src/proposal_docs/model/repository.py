@@ -134,13 +134,17 @@ def read_repository(root: Path, cache: ParsedFiles | None = None,
     years: dict[int, Year] = {}
     unfiled: list[CaseFile] = []
     files_read = 1
-    for folder in year_folders(root):
+    problems: list = []  # what the cases/ tree holds that is not read (model.layout.Problem)
+    for folder in year_folders(root, problems):
         number = int(folder.name)
         if number in unread:
             continue
+        names = case_file_names(folder, problems)
+        if names is None:  # the folder cannot be listed (said in problems): nothing in it is read
+            continue
         year_path = folder / YEAR_FILE
         year: Year | None = None
-        if not year_path.is_file():
+        if not year_path.exists():
             findings.append(Finding(_rel(root, folder) + "/" + YEAR_FILE, 0, 0, "", "error", "missing-year-file",
                                     f"缺少年度文件 {YEAR_FILE}（会议和年度总结的信息）"))
         else:
@@ -152,7 +156,7 @@ def read_repository(root: Path, cache: ParsedFiles | None = None,
                     findings.append(source.finding(("year",), f"年度 {year_file.year} 与目录名 {number} 不一致",
                                                    code="year-mismatch"))
         folder_rel = f"cases/{folder.name}/"
-        for name in case_file_names(folder):
+        for name in names:
             files_read += 1
             rel = folder_rel + name
             case, source = reader.load(rel, Case, findings, {"categories": project.categories})
@@ -162,4 +166,5 @@ def read_repository(root: Path, cache: ParsedFiles | None = None,
             (year.cases if year is not None else unfiled).append(item)
         if year is not None:
             years[number] = year
+    findings += [Finding(rel, 0, 0, "", level, code, message) for rel, code, level, message in problems]
     return Repository(root, project, project_source, years, findings, files_read, reader.digests, unfiled, unread)

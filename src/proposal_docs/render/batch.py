@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..engine.plan import LETTER_TEMPLATES, Output, templates_of
-from ..model.layout import template_label, template_path
+from ..model.layout import reason, template_label, template_path
 from ..model.repository import Repository
 from .contexts import context_for
 from .docx import PreparedTemplate, TemplateProblem
@@ -34,7 +34,7 @@ class Templates:
             try:
                 content = path.read_bytes()
             except OSError as exc:
-                raise TemplateProblem(f"模板 {template_label(root, name)} 无法读取：{exc.strerror}") from exc
+                raise TemplateProblem(f"无法读取模板文件 {template_label(root, name)}（{reason(exc)}）") from exc
             digest = hashlib.sha256(content).hexdigest()
             known = self.prepared.get(name)
             if known is None or known[0] != digest:

@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import nodes
 
 from ..model.findings import Finding
-from ..model.layout import template_label, template_path
+from ..model.layout import reason, template_label, template_path
 from ..model.models import Case, Feedback, Organisation, Reply, Session
 from ..engine.plan import TEMPLATES
 from ..rules.statistics import YearStatistics
@@ -47,11 +47,15 @@ def template_findings(root: Path) -> list[Finding]:
     findings = []
     for name in TEMPLATES:
         rel = template_label(root, name)
-        path = template_path(root, name)
-        if not path.is_file():
+        try:
+            content = template_path(root, name).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
             findings.append(Finding(rel, 0, 0, "", "error", "missing-template", f"缺少模板文件 {rel}"))
             continue
-        findings += _check_template(name, rel, path.read_bytes())
+        except OSError as exc:  # a folder instead, or no permission
+            findings.append(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取模板文件（{reason(exc)}）"))
+            continue
+        findings += _check_template(name, rel, content)
     return findings
 
 

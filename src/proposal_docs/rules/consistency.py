@@ -63,7 +63,7 @@ def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
     if case.extension and case.extension.due < case.assigned:
         yield src.finding(("extension", "due"), "延期后的期限早于交办日期", code="extension-before-assigned")
     for i, contact in enumerate(case.communications):
-        if contact.date < case.assigned.replace(year=case.assigned.year - 1):
+        if (case.assigned - contact.date).days > 366:  # a year, leap day or year 1 included
             yield src.finding(("communications", i, "date"), "沟通日期比交办日期早一年以上，请核对",
                               code="contact-too-early", level="warning")
 

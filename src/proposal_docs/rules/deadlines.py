@@ -15,8 +15,12 @@ from dateutil.relativedelta import relativedelta
 
 from .clock import TODAY_VARIABLE, chinese_date, today  # noqa: F401 - today is part of this module's interface
 from ..model.findings import Finding
+from ..model.layout import PROJECT_FILE
 from ..model.loading import Source
 from ..model.models import Case, Duration, Feedback, Project, Role, Satisfaction
+
+KNOWN = min(chinese_calendar.holidays), max(chinese_calendar.holidays)  # outside: Monday–Friday
+
 
 @dataclass
 class WorkdayCalendar:
@@ -38,6 +42,10 @@ class WorkdayCalendar:
         if key not in self._sums:
             day = start
             while count > 0:
+                if count > 5 and not KNOWN[0].year <= day.year <= KNOWN[1].year:  # five in every seven days
+                    self.unknown_years.add(day.year)
+                    weeks = (count - 1) // 5 if day > KNOWN[1] else min((count - 1) // 5, (KNOWN[0] - day).days // 7)
+                    day, count = day + dt.timedelta(weeks=weeks), count - 5 * weeks
                 day += dt.timedelta(days=1)
                 count -= self.is_workday(day)
             self._sums[key] = day
@@ -45,13 +53,17 @@ class WorkdayCalendar:
 
 
 def add(duration: Duration, start: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    """start + duration; dt.date.max when that lies beyond 9999-12-31 (deadline_findings says so)."""
     if duration.date is not None:
         return duration.date
-    if duration.months is not None:
-        return start + relativedelta(months=duration.months)
-    if duration.days is not None:
-        return start + dt.timedelta(days=duration.days)
-    return calendar.add_workdays(start, duration.workdays or 0)
+    try:
+        if duration.months is not None:
+            return start + relativedelta(months=duration.months)
+        if duration.days is not None:
+            return start + dt.timedelta(days=duration.days)
+        return calendar.add_workdays(start, duration.workdays or 0)
+    except (OverflowError, ValueError):
+        return dt.date.max
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,9 @@ def deadline_findings(case: Case, source: Source, project: Project, calendar: Wo
     found: list[Finding] = []
     what, verb = ("会办意见", "提交会办意见") if case.role is Role.co else ("答复", "答复")
     due_at = ("extension", "due") if case.extension else ("due",) if case.due else ("assigned",)
+    if dt.date.max in (d.due, d.max_due, d.first_contact_due):
+        found.append(source.finding(("assigned",), f"按交办日期和 {PROJECT_FILE} 中 deadlines 的设置，期限超出了 "
+                                    "9999年12月31日，请核对交办日期和期限", code="deadline-out-of-range"))
 
     if case.extension and case.extension.due > d.max_due:
         found.append(source.finding(("extension", "due"),
