@@ -134,6 +134,6 @@ def test_a_leap_day_assignment_with_communications_is_checked(example):
     result = run(example, "check", "--today", "2024-12-31")
     said = result.output + result.stderr
     assert "内部错误" not in said and "Traceback" not in said
-    assert "cases/2024/p007.yaml:13:12 communications[0].date：沟通日期比交办日期早一年以上" in said
+    assert "cases/2024/p007.yaml:14:12 communications[0].date：沟通日期比交办日期早一年以上" in said
     edit(path, "{date: 2023-02-27, mode: visit", "{date: 2023-03-01, mode: visit")
     assert "早一年以上" not in run(example, "check", "--today", "2024-12-31").output

@@ -40,7 +40,8 @@ def test_public_pages_and_what_they_show(example):
     public = publish(example)
     found = pages(public)
     assert set(found) == {"index.html", "2024/index.html", "2024/cppcc-13-4-007.html", "2024/cppcc-13-4-009.html",
-                          "2024/cppcc-13-4-012.html", "2024/cppcc-13-4-035.html", "2024/npc-17-4-023.html"}
+                          "2024/cppcc-13-4-012.html", "2024/cppcc-13-4-035.html", "2024/cppcc-13-4-052.html",
+                          "2024/npc-17-4-023.html"}
     page = found["2024/cppcc-13-4-007.html"]
     for shown in ("<h1>关于市政协十三届四次会议第7号提案的答复</h1>", "<dd>市政协十三届四次会议</dd>", "<dd>第7号提案</dd>",
                   "<dd>尽快建设绿色环保家具产业园，促传统产业转型升级</dd>", "<dt>提案人</dt><dd>聂银峰</dd>",
@@ -51,7 +52,11 @@ def test_public_pages_and_what_they_show(example):
     summary = found["2024/cppcc-13-4-035.html"]
     assert "<h2>答复摘要</h2>" in summary and "全市工业园区闲置厂房共27处" in summary
     index = found["2024/index.html"]
-    assert '<a href="cppcc-13-4-007.html">' in index and "人大建议答复（1 件）" in index and "政协提案答复（4 件）" in index
+    assert '<a href="cppcc-13-4-007.html">' in index and "人大建议答复（1 件）" in index and "政协提案答复（5 件）" in index
+    # 二次办理: the reply and the second reply, each with its category; the returned 第46号 is never shown
+    rounds = found["2024/cppcc-13-4-052.html"]
+    assert "<h2>答复全文</h2>" in rounds and "<h2>再次答复全文</h2>" in rounds and "科经提〔2024〕10号" in rounds
+    assert not any("046" in name for name in found) and "农村饮水" not in index
     assert '<a href="2024/index.html">2024年</a>' in found["index.html"]
 
 
@@ -141,7 +146,7 @@ def test_public_folder_works_under_any_sub_path_of_a_web_server(example, tmp_pat
                 assert response.status == 200, url
                 text = response.read().decode("utf-8")
             todo += [urljoin(url, link) for link in re.findall(r'href="([^"]*)"', text)]
-        assert len(seen) == 7  # home, the year, five replies: every one reached through links
+        assert len(seen) == 8  # home, the year, six replies: every one reached through links
     finally:
         server.shutdown()
         server.server_close()
