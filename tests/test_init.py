@@ -68,7 +68,7 @@ def test_a_new_repository_builds_letters_with_the_packaged_templates(tmp_path):
     target = tmp_path / "repo"
     assert init(str(target), "--name", NAME, "--short-name", SHORT).exit_code == 0
     year = target / "cases/2025/year.yaml"
-    year.write_text(year.read_text(encoding="utf-8").replace("  {}", "  cppcc-14-1: {body: cppcc, name: 市政协十四届一次会议}"),
+    year.write_text(year.read_text(encoding="utf-8").replace("\nsessions: {}", "\nsessions:\n  cppcc-14-1: {body: cppcc, name: 市政协十四届一次会议}"),
                     encoding="utf-8")
     assert run(target, "new", "--session", "cppcc-14-1", "--title", "关于发展茶产业的建议", "--proposer", "张三",
                "--assigned", "2025-02-20").exit_code == 0

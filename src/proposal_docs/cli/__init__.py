@@ -195,12 +195,11 @@ def init(opts: Options, directory: str | None, name: str | None, short_name: str
         click.echo(f"已写入 {rel}")
     for rel in result.skipped:
         click.echo(f"已有 {rel}，未覆盖")
-    if result.git:
+    if result.git:  # a new repository was made
         click.echo(result.git)
-    if not result.written:
-        click.echo("没有需要复制的模板。")
-    elif not result.skipped and (target / PROJECT_FILE).exists() and result.git:
         click.echo("下一步：在 cases/<年度>/year.yaml 中写上本年度的会议，然后 proposal-docs new --session <会议> 新建案件。")
+    elif not result.written:
+        click.echo("没有需要复制的模板。")
 
 
 @main.command()
@@ -237,18 +236,17 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
 @guarded
 def number(opts: Options, dry_run: bool) -> None:
     """为没有文号的答复函、再次答复和退办申请函按日期顺序编写下一个文号，写入案件文件。"""
-    from ..commands.number import plan_numbers, write_numbers
+    from ..commands.number import NumberingRefused, number_replies
     from .output import print_findings
-    from ..rules.checking import load_repository
 
-    repo = load_repository(opts.repository_root())
-    if repo.errors:
-        print_findings(opts.console, repo.errors, "text")
-        click.echo(f"有 {len(repo.errors)} 个错误，未编写任何文号。请先修正（proposal-docs check）。", err=True)
+    waiting = lambda: click.echo("另一个构建或编号正在进行，等待其完成……", err=True)  # noqa: E731
+    try:
+        assignments = number_replies(opts.repository_root(), dry_run=dry_run, on_wait=waiting)
+    except NumberingRefused as exc:
+        if exc.findings:
+            print_findings(opts.console, exc.findings, "text")
+        click.echo(str(exc) if exc.findings else f"错误：{exc}", err=True)
         sys.exit(1)
-    assignments = plan_numbers(repo)
-    if not dry_run:
-        write_numbers(assignments)
     for assignment in assignments:
         action = "将编写" if dry_run else "已写入"
         opts.say(f"{action} {assignment.item.rel}：{assignment.number}（{assignment.letter}，日期 {assignment.date}）")

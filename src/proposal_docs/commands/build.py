@@ -26,7 +26,7 @@ from ..engine.parsecache import ParseCache
 from ..engine.plan import LETTER_TEMPLATES, Output, counted_letters, letter_key, name_clashes, plan, session_labels, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
-from ..model.layout import BUILD_DIR, reason, template_label, template_path
+from ..model.layout import BUILD_DIR, LOCK_FILE, reason, template_label, template_path
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import LetterPages, archive_content_key
@@ -35,7 +35,7 @@ from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
 from .extras import write_extras
 
-LOCK = ".lock"
+LOCK = LOCK_FILE
 
 
 @dataclass
@@ -44,10 +44,12 @@ class BuildReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     site_pages: list[str] = field(default_factory=list)
+    calendar: bool = False  # build/deadlines.ics changed (commands.extras)
     seconds: float = 0.0
 
     def line(self) -> str:
         site = f"，网页更新 {len(self.site_pages):,} 页" if self.site_pages else ""
+        site += "，期限日历已更新" if self.calendar else ""
         return (f"生成 {len(self.written):,} 个文件，未变 {self.unchanged:,} 个，删除 {len(self.removed):,} 个{site}，"
                 f"用时 {self.seconds:.1f} 秒")
 
@@ -155,8 +157,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
                 hashes = {path: entry["hash"] for path, entry in manifest.items()}
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
-                written, public = write_extras(repo, build_dir)  # deadlines.ics and public/, with the site
-                report.written += written
+                report.calendar, public = write_extras(repo, build_dir)  # deadlines.ics and public/, with the site
                 report.site_pages += public
         finally:
             # even a failed build records what it finished, so the next one does not redo it

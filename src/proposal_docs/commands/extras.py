@@ -21,9 +21,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_extras(repo: Repository, build_dir: Path) -> tuple[list[str], list[str]]:
-    """(files written, public pages changed), build-relative."""
+def write_extras(repo: Repository, build_dir: Path) -> tuple[bool, list[str]]:
+    """(whether deadlines.ics changed, the public pages that changed, build-relative)."""
     from ..site.public import build_public  # the site's templates only with the site
 
-    written = [CALENDAR_FILE] if write_if_changed(build_dir / CALENDAR_FILE, deadline_calendar(repo)) else []
-    return written, build_public(repo, build_dir)
+    calendar = write_if_changed(build_dir / CALENDAR_FILE, deadline_calendar(repo))
+    return calendar, build_public(repo, build_dir)

@@ -93,10 +93,11 @@ def year_text(year: int) -> str:
     return schema_modelines("year", "../../") + f"""\
 # {year} 年度：本年度的会议和年度总结的素材。字段说明见 schema/year.schema.json。
 year: {year}
-sessions:                          # 会议：键写在案件文件的 session 中，如 proposal-docs new --session cppcc-13-5
-  # cppcc-13-5: {{body: cppcc, name: 市政协十三届五次会议}}
-  # npc-17-5: {{body: npc, name: 市十七届人大五次会议}}
-  {{}}
+# 会议：键写在案件文件的 session 中（proposal-docs new --session 键）。把 {{}} 换成本年度的会议，如
+# sessions:
+#   cppcc-13-5: {{body: cppcc, name: 市政协十三届五次会议}}
+#   npc-17-5: {{body: npc, name: 市十七届人大五次会议}}
+sessions: {{}}
 summary:                           # 年度总结：日期、座谈会等活动、出台的政策
   date: null
   events: []

@@ -6,8 +6,8 @@ field carries a Chinese title and description (the description falls back to the
 Draft-07, the draft the YAML extension of VS Code (yaml-language-server) and JetBrains IDEs fully
 support: definitions under `definitions`, no sibling keywords beside a `$ref` (draft-07 ignores
 them, so descriptions go beside an `allOf`). The rules the models check in code are written in the
-schema where JSON Schema can say them: one-line text, the summary's section keys, exactly one key
-of a deadline.
+schema where JSON Schema can say them: the summary's section keys, exactly one key of a deadline
+(each field type of model/scalars.py states its own: one-line text, YYYY-MM-DD, whole numbers).
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic.json_schema import GenerateJsonSchema
-
 from ..files import atomic_write
-from ..model import models
 from ..model.layout import SCHEMA_DIR
 from ..model.models import SUMMARY_SECTIONS, Case, Project, YearFile
 
@@ -28,16 +25,6 @@ TITLES = {"case": "案件文件（cases/<年度>/<名称>.yaml）", "year": "年
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_ID = "urn:proposal-docs:schema:{kind}"
 DURATION_KEYS = ("months", "days", "workdays", "date")
-# models._one_line in JSON Schema: some character that is not a space, and no line break or tab
-ONE_LINE = {"pattern": "\\S", "not": {"pattern": "[" + "".join(f"\\u{ord(c):04x}" for c in models.LINE_BREAKS) + "]"}}
-
-
-class _Generator(GenerateJsonSchema):
-    def function_after_schema(self, schema):
-        result = super().function_after_schema(schema)
-        if schema["function"].get("function") is models._one_line:
-            result = {**result, **ONE_LINE}
-        return result
 
 
 def _describe(node) -> None:
@@ -80,7 +67,7 @@ def _rules(definitions: dict) -> None:
 
 
 def schema_of(kind: str) -> dict:
-    generated = KINDS[kind].model_json_schema(by_alias=True, schema_generator=_Generator)
+    generated = KINDS[kind].model_json_schema(by_alias=True)
     definitions = generated.pop("$defs", {})
     schema = {"$schema": DRAFT, "$id": SCHEMA_ID.format(kind=kind), **generated, "title": TITLES[kind]}
     if definitions:

@@ -31,8 +31,9 @@ from .. import __version__
 from ..files import atomic_write
 from ..model.findings import Finding
 from ..model.loading import Source
+from ..model.scalars import Plain
 
-FORMAT = f"proposal-docs parsed 3 {__version__}"
+FORMAT = f"proposal-docs parsed 4 {__version__}"
 
 
 def user_cache_folder() -> Path:
@@ -154,6 +155,8 @@ class ParseCache:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, Plain):  # an unquoted scalar: its field decides what it means
+        return {"p": str(value)}
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, list):
@@ -177,6 +180,8 @@ def _decode(value: Any) -> Any:
     (kind, inner), = value.items()
     if kind == "m":
         return {_decode(k): _decode(v) for k, v in inner}
+    if kind == "p":
+        return Plain(inner)
     if kind == "t":
         return dt.datetime.fromisoformat(inner)
     if kind == "d":

@@ -8,13 +8,13 @@ text whatever characters it holds.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import atomic_create
 from .layout import schema_modelines
+from .loading import quoted
 from .models import KIND_BODY, Body, Kind
 
 MODELINE = schema_modelines("case", "../../").rstrip("\n")
@@ -38,7 +38,7 @@ class NewCase:
 def quote(value) -> str:
     if value is None:
         return "null"
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value)
 
 
 def file_name(kind: Kind, number: int) -> str:

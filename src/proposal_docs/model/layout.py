@@ -12,6 +12,7 @@ import os
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
 BUILD_DIR = "build"
+LOCK_FILE = ".lock"  # in build/: held by `build` and by `number` while they work
 TEMPLATES_DIR = "templates"
 SCHEMA_DIR = "schema"
 # the templates shipped with the tool; a repository's own templates/<name>.docx overrides one of them

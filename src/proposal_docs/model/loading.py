@@ -8,8 +8,10 @@ mapped back onto those marks, so every message names ``file:line:column`` and th
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .findings import Finding
 from .layout import reason
+from .scalars import NULLS, Plain
 
 try:  # the C composer is several times faster; fall back quietly where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -28,6 +31,7 @@ MAX_FILE_BYTES = 1_000_000
 # Characters a Word document cannot hold (XML 1.0) or that only hide in text: refused with a message.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_NODES = 200_000
+MAX_DEPTH = 100  # a case is five levels deep; deeper nesting is a mistake or an attack on the stack
 
 FieldPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -35,8 +39,6 @@ Position = tuple[int, int]
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
-_TEXT_ONLY_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
-_scalar_maker = yaml.constructor.SafeConstructor()  # its memo of built nodes is emptied after each file
 _resolver = yaml.resolver.Resolver()
 
 
@@ -195,10 +197,44 @@ _YAML_PROBLEMS = [
 ]
 
 
+_FULLWIDTH_COLON = re.compile(r"^[ \u3000]*(?:- )?[A-Za-z_][A-Za-z0-9_]*[ \u3000]*(：)")
+_FULLWIDTH_INDENT = re.compile(r"^ *(\u3000)")
+_FULLWIDTH_QUOTE = re.compile(r"[\u201c\u201d\u2018\u2019]")
+
+
+def _fullwidth_key(key: str) -> str:
+    if "：" in key:
+        return f"键“{key.strip()}”中有全角冒号“：”：键和值之间请用半角冒号“:”加一个空格"
+    return f"键“{key.strip()}”前有全角空格（U+3000）：缩进请用半角空格"
+
+
+def _fullwidth_hint(lines: list[str], line: int, opened: int) -> tuple[int, int, str] | None:
+    """A full-width character where YAML needs its half-width twin, at or above the error's line:
+    PyYAML notices the missing ":" only on the line after, so the clerk is sent to the real one."""
+    for number in range(min(line, len(lines)), max(0, line - 3), -1):
+        text = lines[number - 1]
+        found = _FULLWIDTH_COLON.match(text)
+        if found:
+            return number, found.start(1) + 1, "这里用了全角冒号“：”：键和值之间请用半角冒号“:”加一个空格"
+        found = _FULLWIDTH_INDENT.match(text)
+        if found:
+            return number, found.start(1) + 1, "这里用了全角空格（U+3000）缩进：缩进请用半角空格"
+    if 0 < opened <= len(lines):
+        found = _FULLWIDTH_QUOTE.search(lines[opened - 1])
+        if found:
+            return (opened, found.start() + 1,
+                    f"引号没有闭合：这一行用了全角引号「{found.group()}」，YAML 的引号须是半角 \" 或 '")
+    return None
+
+
 def _yaml_error(rel: str, exc: yaml.YAMLError, text: str) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     lines = text.splitlines()
+    context = getattr(exc, "context_mark", None)
+    hint = _fullwidth_hint(lines, line, context.line + 1 if context else 0)
+    if hint:
+        return Finding(rel, hint[0], hint[1], "", "error", "yaml-fullwidth", hint[2])
     if mark and line <= len(lines) and "\t" in lines[line - 1][: column]:
         return Finding(rel, line, column, "", "error", "yaml-tab", "不能用 Tab 缩进或对齐，请改用空格")
     problem = str(getattr(exc, "problem", "") or exc)
@@ -228,6 +264,8 @@ class _Builder:
             raise self.fail(node, f"不支持锚点和别名（& 与 *）：{dotted(path)} 引用了第 {line} 行的锚点，请把内容直接写出",
                             "yaml-alias", path)
         self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, f"嵌套层数过多（超过 {MAX_DEPTH} 层）", "too-deep", path)
         if len(self.seen) > MAX_NODES:
             raise self.fail(node, f"文件内容过多（超过 {MAX_NODES:,} 个值）", "too-large", path)
         self.source.values[shared(path)] = shared((node.start_mark.line + 1, node.start_mark.column + 1))
@@ -250,6 +288,8 @@ class _Builder:
                 raise self.fail(key_node, "键必须是简单文本", "yaml-key", path)
             self.scalar(key_node, path)  # refuses tagged keys
             key = str(key_node.value)  # keys are names: `2024:` and `yes:` stay text
+            if key[:1].isspace() or "：" in key:
+                raise self.fail(key_node, _fullwidth_key(key), "yaml-fullwidth", path)
             if key in result:  # reported, and the first value kept, so the rest is still checked
                 first = self.source.keys.get(path + (key,), (0, 0))[0]
                 self.source.problems.append(self.fail(
@@ -261,24 +301,20 @@ class _Builder:
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
+        """None for YAML 1.2's nulls, else the characters typed: Plain when unquoted, for the field
+        to read as it means (scalars.py); quoted and block scalars are text."""
+        plain = node.style is None or node.style == ""
         if self.may_have_tags:
-            plain = node.style is None or node.style == ""
+            # PyYAML resolves implicit tags by YAML 1.1; a tag differing from that one was written
             expected = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) if plain else _STR_TAG
             if node.tag != expected:
                 raise self.fail(node, f"不支持 YAML 标签 {node.tag}：请直接写值", "yaml-tag", path)
-        if node.tag in _TEXT_ONLY_TAGS:  # a bare << or = as a value: YAML 1.1 names them, nothing builds them
-            return node.value
-        if node.tag == _STR_TAG:
-            bad = UNPRINTABLE.search(node.value)  # e.g. written as an escape: "\e" or "\x07"
-            if bad:
-                raise self.fail(node, f"含有不可见的控制字符 U+{ord(bad.group()):04X}，请删除", "control-char", path)
-            return node.value
-        try:
-            return _scalar_maker.construct_object(node)
-        except ValueError as exc:
-            if node.tag.endswith(":timestamp"):
-                raise self.fail(node, f"日期 {node.value} 不存在", "bad-date", path) from exc
-            raise self.fail(node, f"无法识别的值 {node.value}", "bad-value", path) from exc
+        if plain:
+            return None if node.value in NULLS else Plain(node.value)
+        bad = UNPRINTABLE.search(node.value)  # e.g. written as an escape: "\e" or "\x07"
+        if bad:
+            raise self.fail(node, f"含有不可见的控制字符 U+{ord(bad.group()):04X}，请删除", "control-char", path)
+        return node.value
 
 
 def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
@@ -291,30 +327,86 @@ def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise LoadError(_yaml_error(rel, exc, text)) from exc
+    except RecursionError:  # PyYAML's pure-Python composer nests one call per level
+        raise LoadError(Finding(rel, 0, 0, "", "error", "too-deep", f"嵌套层数过多（超过 {MAX_DEPTH} 层）")) from None
     builder = _Builder(rel, may_have_tags="!" in text)
     if node is None:
         return None, builder.source
+    return builder.build(node, ()), builder.source
+
+
+def scalar_text(text: str) -> str:
+    """text as a YAML scalar this loader reads back as exactly text: plain when it can be, else
+    double-quoted with JSON's escapes (which YAML's double quotes read alike)."""
     try:
-        return builder.build(node, ()), builder.source
-    finally:
-        _scalar_maker.constructed_objects.clear()  # else it keeps every node of every file (build server)
+        data, _ = parse_yaml(f"k: {text}", "")
+        if isinstance(data, dict) and isinstance(data.get("k"), Plain) and data["k"] == text and "#" not in text:
+            return text
+    except LoadError:
+        pass
+    return quoted(text)
+
+
+def quoted(text: str) -> str:
+    """text in YAML double quotes: JSON's escapes, plus the three characters YAML takes for line
+    breaks inside quotes, so the quoted text reads back as written."""
+    return json.dumps(text, ensure_ascii=False).replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
 # --- validation --------------------------------------------------------------------------------
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, (list, dict)):
+        return "列表" if isinstance(value, list) else "“键：值”映射"
     text = str(value)
     return f'"{text if len(text) <= 40 else text[:40] + "…"}"'
 
 
-def _chinese(error: dict) -> str:
+def _model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
+    """The model whose fields may be written at path (the mapping holding the last part)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            current = _inner(current, part)
+            continue
+        field = next((f for name, f in current.model_fields.items() if part in (name, f.alias)), None)
+        if field is None:
+            return None
+        current = field.annotation
+        while not (isinstance(current, type) and issubclass(current, BaseModel)) and typing.get_args(current) \
+                and typing.get_origin(current) not in (list, dict):
+            current = _inner(current, None)  # X | None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner(annotation: Any, part: Any) -> Any:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return args[-1] if args else annotation
+
+
+def _did_you_mean(model: type[BaseModel], path: FieldPath) -> str:
+    holder = _model_at(model, path[:-1])
+    if holder is None:
+        return ""
+    allowed = [f.alias or name for name, f in holder.model_fields.items()]
+    close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+    if close:
+        return f"，是否应为 {close[0]}？"
+    return f"，可写的字段：{'、'.join(allowed)}"
+
+
+def _chinese(error: dict, model: type[BaseModel] | None = None) -> str:
     """A Chinese message for one pydantic error."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "missing":
         return "缺少必填字段"
     if kind == "extra_forbidden":
-        return "未知字段（拼写错误？），允许的字段见 schema/ 或 README"
+        path = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("[")))
+        hint = _did_you_mean(model, path) if model else ""
+        return f"未知字段“{error['loc'][-1]}”（拼写错误？）{hint or '，允许的字段见 schema/ 或 README'}"
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", "、").replace(", ", "、")
         return f"取值应为 {expected} 之一，实际为 {_show(value)}"
@@ -329,7 +421,7 @@ def _chinese(error: dict) -> str:
     if kind in ("less_than", "less_than_equal"):
         return f"应不大于 {ctx.get('lt', ctx.get('le'))}，实际为 {_show(value)}"
     if kind == "string_type":
-        return f"应为文本，实际为 {_show(value)}（数字、日期或 yes/no 等作文本时请加引号）"
+        return f"应为文本，实际为{_show(value)}"
     if kind == "string_too_short":
         return "不能为空"
     if kind == "too_short":
@@ -363,6 +455,6 @@ def validate(model: type[BaseModel], data: Any, source: Source, context: dict | 
             path = tuple(error["loc"])
             # a union or enum key of a dict (e.g. deadlines.cppcc) adds a "[key]" part; drop it
             path = tuple(p for p in path if not (isinstance(p, str) and p.startswith("[")))
-            findings.append(source.finding(path, _chinese(error), code=error["type"],
+            findings.append(source.finding(path, _chinese(error, model), code=error["type"],
                                            of_key=error["type"] == "extra_forbidden"))
         return None, findings

@@ -7,12 +7,13 @@ rules that compare fields or files (a reply after its assignment, unique numbers
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+
+from .scalars import LINE_BREAKS, Count, Day, Line, Note, Positive, Text, YesNo, whole  # noqa: F401 - LINE_BREAKS for users of models
 
 
 class Strict(BaseModel):
@@ -79,23 +80,6 @@ SUMMARY_SECTIONS = ("opening", "basic", "procedure", "consultation", "results", 
 # Contacts that count as face to face (面商) in the annual summary.
 FACE_TO_FACE = frozenset({ContactMode.visit, ContactMode.invite, ContactMode.meeting})
 
-Text = Annotated[str, Field(min_length=1)]
-
-LINE_BREAKS = "\n\r\t\v\f\x85\u2028\u2029"
-
-
-def _one_line(value: str) -> str:
-    """Names, titles and numbers are printed on one line of a letter or a table cell."""
-    if not value.strip():
-        raise ValueError("不能为空")
-    if any(ch in value for ch in LINE_BREAKS):
-        raise ValueError("不能换行或含制表符，请写在一行内")
-    return value
-
-
-Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
-
-
 # --- case file -------------------------------------------------------------------------------
 
 
@@ -106,20 +90,20 @@ class Handler(Strict):
 
 
 class Communication(Strict):
-    date: dt.date = Field(title="沟通日期")
+    date: Day = Field(title="沟通日期")
     mode: ContactMode = Field(title="沟通方式", description="visit 上门走访 | invite 邀请来局 | meeting 座谈会 | phone 电话 | letter 书面 | online 网络")
     with_: Line | None = Field(None, alias="with", title="沟通对象")
-    note: str = Field("", title="说明")
+    note: Note = Field("", title="说明")
 
 
 class CoOpinion(Strict):
     unit: Line = Field(title="会办单位")
-    date: dt.date = Field(title="收到日期")
-    summary: str = Field("", title="意见摘要")
+    date: Day = Field(title="收到日期")
+    summary: Note = Field("", title="意见摘要")
 
 
 class Extension(Strict):
-    due: dt.date = Field(title="延期后的办理期限")
+    due: Day = Field(title="延期后的办理期限")
     reason: Text = Field(title="延期理由")
 
 
@@ -127,11 +111,11 @@ class Reply(Strict):
     # editors know 摘要公开 needs its abstract as it is typed, like `check` does
     model_config = ConfigDict(json_schema_extra={
         "if": {"properties": {"disclosure": {"const": "summary"}}, "required": ["disclosure"]},
-        "then": {"required": ["abstract"], "properties": {"abstract": {"type": "string", "minLength": 1}}}})
+        "then": {"required": ["abstract"], "properties": {"abstract": {"not": {"type": "null"}}}}})
 
-    date: dt.date = Field(title="答复日期")
+    date: Day = Field(title="答复日期")
     doc_number: Line | None = Field(None, title="文号", description="一经写入永不改变；留空则由 proposal-docs number 编号")
-    category: str | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories，默认 A/B/C")
+    category: Line | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories，默认 A/B/C")
     disclosure: Disclosure | None = Field(None, title="公开属性", description="public 全文公开 | summary 摘要公开 | on_request 依申请公开 | withheld 不予公开")
     abstract: Text | None = Field(None, title="摘要", validate_default=True,
                                   description="公开页面显示的答复摘要；disclosure 为 summary（摘要公开）时必填")
@@ -159,10 +143,10 @@ class Reply(Strict):
 
 
 class Feedback(Strict):
-    date: dt.date = Field(title="征询意见表回收日期")
+    date: Day = Field(title="征询意见表回收日期")
     attitude: Satisfaction = Field(title="办理态度")
     result: Satisfaction = Field(title="办理结果")
-    comments: str = Field("", title="意见建议")
+    comments: Note = Field("", title="意见建议")
 
 
 # 退办: the case is not this bureau's and was handed back to the assigning office. (A comment, not
@@ -170,7 +154,7 @@ class Feedback(Strict):
 class Returned(Strict):
     model_config = ConfigDict(title="退办", json_schema_extra={"description": "不属于本单位职责、已退回交办单位的案件"})
 
-    date: dt.date = Field(title="退办日期", description="须在交办后 deadlines.<body>.return（默认 7 个工作日）之内")
+    date: Day = Field(title="退办日期", description="须在交办后 deadlines.<body>.return（默认 7 个工作日）之内")
     reason: Text = Field(title="退办理由", description="如 不属于本单位职责范围")
     to: Line | None = Field(None, title="建议承办单位", description="可选：建议改由哪个单位承办")
     doc_number: Line | None = Field(None, title="退办申请函文号",
@@ -187,9 +171,9 @@ class Followup(Strict):
 
 class ArchiveItem(Strict):
     title: Line = Field(title="题名")
-    date: dt.date = Field(title="日期")
+    date: Day = Field(title="日期")
     author: Line | None = Field(None, title="责任者")
-    pages: int | None = Field(None, gt=0, title="页数")
+    pages: Positive | None = Field(None, title="页数")
     doc_number: Line | None = Field(None, title="文号")
 
 
@@ -198,17 +182,17 @@ class Case(Strict):
 
     kind: Kind = Field(title="类型", description="proposal 政协委员提案 | suggestion 人大代表建议")
     session: Line = Field(title="会议", description="year.yaml 中 sessions 的键")
-    number: int = Field(gt=0, title="提案号/建议号")
+    number: Positive = Field(title="提案号/建议号")
     title: Line = Field(title="案由", description="不带书名号《》")
     proposers: list[Line] = Field(default_factory=list, title="提案人", description="第一位为领衔人")
     proposer_org: Line | None = Field(None, title="集体提案单位", description="如 民建市委")
     role: Role = Field(Role.lead, title="办理方式", description="lead 主办 | co 会办 | separate 分办")
     lead_unit: Line | None = Field(None, title="主办单位", description="role 为 co 时必填")
     co_units: list[Line] = Field(default_factory=list, title="会办单位")
-    assigned: dt.date = Field(title="交办日期")
-    due: dt.date | None = Field(None, title="办理期限", description="可选，覆盖计算出的期限")
+    assigned: Day = Field(title="交办日期")
+    due: Day | None = Field(None, title="办理期限", description="可选，覆盖计算出的期限")
     extension: Extension | None = Field(None, title="延期")
-    key: bool = Field(False, title="重点提案")
+    key: YesNo = Field(False, title="重点提案")
     handler: Handler | None = Field(None, title="承办人")
     communications: list[Communication] = Field(default_factory=list, title="沟通记录")
     co_opinions: list[CoOpinion] = Field(default_factory=list, title="会办意见")
@@ -267,17 +251,17 @@ class Session(Strict):
 
 
 class Event(Strict):
-    date: dt.date = Field(title="日期")
+    date: Day = Field(title="日期")
     title: Line = Field(title="名称")
     body: Body | None = Field(None, title="只列入该类总结")
     attendees: list[Line] = Field(default_factory=list, title="参加的委员或代表")
 
 
 class Summary(Strict):
-    date: dt.date | None = Field(None, title="总结日期")
+    date: Day | None = Field(None, title="总结日期")
     events: list[Event] = Field(default_factory=list, title="座谈会等活动")
     policies: list[Line] = Field(default_factory=list, title="出台的政策", description="不带书名号")
-    sections: dict[str, str] = Field(default_factory=dict, title="替换或补充的段落",
+    sections: dict[str, Note] = Field(default_factory=dict, title="替换或补充的段落",
                                      description="键为 opening basic procedure consultation results innovation（替换该部分），"
                                                  "或其后加 _extra（追加在该部分之后）")
 
@@ -291,10 +275,13 @@ class Summary(Strict):
         return value
 
 
+YearNumber = whole(ge=1949, le=2999)
+
+
 class YearFile(Strict):
     """cases/<year>/year.yaml."""
 
-    year: int = Field(ge=1949, le=2999, title="年度")
+    year: YearNumber = Field(title="年度")
     sessions: dict[str, Session] = Field(title="会议")
     summary: Summary = Field(default_factory=Summary, title="年度总结")
 
@@ -305,10 +292,10 @@ class YearFile(Strict):
 class Duration(Strict):
     """A span counted from the assignment date: exactly one of the four keys."""
 
-    months: int | None = Field(None, ge=0, title="自然月")
-    days: int | None = Field(None, ge=0, title="自然日")
-    workdays: int | None = Field(None, ge=0, title="工作日")
-    date: dt.date | None = Field(None, title="固定日期")
+    months: Count | None = Field(None, title="自然月")
+    days: Count | None = Field(None, title="自然日")
+    workdays: Count | None = Field(None, title="工作日")
+    date: Day | None = Field(None, title="固定日期")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Duration:
@@ -327,13 +314,13 @@ class DeadlineRules(Strict):
                               description="自交办日期起，在此期限内可申请退办，之后不作调整")
     rehandle: Duration = Field(default_factory=lambda: Duration(months=1), title="二次办理期限",
                                description="自“不满意”反馈的日期起，须在此期限内再次答复")
-    warn_days: int = Field(15, ge=0, title="提前提醒天数")
+    warn_days: Count = Field(15, title="提前提醒天数")
 
 
 class Organisation(Strict):
     name: Line = Field(title="单位全称", description="如 xx市科技和经济信息化局")
     short_name: Line = Field(title="单位简称", description="如 市科经局")
-    fonds: str = Field("", title="全宗号")
+    fonds: Note = Field("", title="全宗号")
 
 
 class Numbering(Strict):
@@ -342,12 +329,12 @@ class Numbering(Strict):
 
 
 class ArchiveCodes(Strict):
-    class_code: str = Field("WS", title="门类代码")
-    units: dict[Body, str] = Field(default_factory=lambda: {Body.cppcc: "ZX", Body.npc: "RD"}, title="机构（问题）代码")
+    class_code: Line = Field("WS", title="门类代码")
+    units: dict[Body, Line] = Field(default_factory=lambda: {Body.cppcc: "ZX", Body.npc: "RD"}, title="机构（问题）代码")
 
 
 class Typography(Strict):
-    fullwidth_punctuation: bool = Field(True, title="全角标点",
+    fullwidth_punctuation: YesNo = Field(True, title="全角标点",
                                         description="true：案件文字中紧邻汉字的半角 , : ; ( ) ? ! 在文书和网页中印为全角"
                                                     "（GB/T 15834），数字和西文保持原样，案件文件本身不改；false：照录")
 
@@ -366,12 +353,25 @@ class Project(Strict):
     cc: dict[Body, list[Line]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_CC.items()}, title="默认抄送")
     assigning_office: dict[Body, Line] = Field(default_factory=lambda: dict(DEFAULT_ASSIGNING_OFFICE), title="交办单位",
                                               description="退办申请函的主送单位，默认 cppcc：市政府督查室，npc：市人大常委会选工委")
-    reply_to: str = Field("lead", pattern="^(lead|each)$", title="答复函收件人", description="lead 只致领衔人 | each 每位提案人一份")
-    timezone: str = Field("Asia/Shanghai", title="时区")
+    reply_to: Literal["lead", "each"] = Field("lead", title="答复函收件人", description="lead 只致领衔人 | each 每位提案人一份")
+    timezone: Line = Field("Asia/Shanghai", title="时区", description="IANA 时区名，如 Asia/Shanghai")
     deadlines: dict[Body, DeadlineRules] = Field(default_factory=lambda: {Body.cppcc: DeadlineRules(), Body.npc: DeadlineRules()}, title="期限规则")
-    retention: str = Field("30年", pattern="^（永久|30年|10年）$", title="保管期限")
+    retention: Literal["永久", "30年", "10年"] = Field("30年", title="保管期限")
     archive: ArchiveCodes = Field(default_factory=ArchiveCodes, title="档号代码")
     typography: Typography = Field(default_factory=Typography, title="排版")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """Checked with the file, so every command reports it alike (not only the ones asking the clock)."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PydanticCustomError("timezone", '未知的时区 "{value}"，应为 IANA 时区名，如 Asia/Shanghai',
+                                      {"value": value}) from None
+        return value
 
     def rules_for(self, body: Body) -> DeadlineRules:
         return self.deadlines.get(body) or DeadlineRules()

@@ -28,14 +28,20 @@ from scipy import sparse
 
 from ..model.repository import CaseFile
 
+# The opening of a reply names its subject (一、关于……); what follows is mostly the bureau's measures,
+# worded alike in every reply. Comparing the first characters keeps the answer fast on ten years of
+# full-length replies (a 1,600-character reply is ten times the work and the memory) at no visible
+# cost to which cases come first.
+REPLY_CHARS = 400
 TITLE_WEIGHT = 3.0  # a title says what a case is about; a reply also says much about how it was handled
 _COMMON_SHARE, _COMMON_FROM = 0.5, 20  # from 20 cases on, pairs in more than half of them are left out
 _CHUNK = 512  # rows multiplied at once when every case is compared with every other: bounds the memory
 
 
 def case_text(item: CaseFile) -> tuple[str, str]:
-    """(title, body) of a case as they are compared: the body is every reply of it, second ones too."""
-    return item.case.title, "\n".join(reply.body for reply, _ in item.case.rounds)
+    """(title, body) of a case as they are compared: the body is the opening of every reply of it,
+    second ones too (see REPLY_CHARS)."""
+    return item.case.title, "\n".join(reply.body[:REPLY_CHARS] for reply, _ in item.case.rounds)
 
 
 def _word_characters(codes: np.ndarray) -> np.ndarray:
