@@ -136,7 +136,7 @@ def test_the_estimate_reads_the_letter_as_rendered(example):
     repo = read_repository(example)
     year, item = next((y.year, i) for y in repo.years.values() for i in y.cases
                       if i.case.reply and i.case.role.value != "co")
-    (letter,) = counted_letters(item, year, repo.project.reply_to)  # estimated_pages takes the letter's output
+    letter = counted_letters(item, year, repo.project.reply_to)[0]
     before = estimated_pages(repo, item, letter, Templates().get(example, LETTER_TEMPLATES))
     template = own_template(example, "reply")
     doc = Document(template)
