@@ -148,7 +148,8 @@ def test_an_invalid_project_file_is_a_finding_in_every_format(example, fmt):
 def test_every_help_page_is_chinese(example):
     from proposal_docs.cli import main
 
-    english = ("INTEGER", "DIRECTORY", "FILE", "PATH", "[x>=", "x>=", "OPTIONS", "COMMAND", "Usage", "Options:", "TEXT")
+    english = ("INTEGER", "DIRECTORY", "FILE", "PATH", "[x>=", "x>=", "OPTIONS", "COMMAND", "Usage", "Options:", "TEXT",
+               "required", "?")
     for name in [None, *main.commands]:
         result = run(example, *([name] if name else []), "--help")
         assert result.exit_code == 0
@@ -161,6 +162,8 @@ def test_click_errors_a_clerk_meets_are_chinese(example, tmp_path):
     assert result.exit_code == 2 and "文件 '" in result.stderr and "不存在" in result.stderr and "File" not in result.stderr
     result = run(example, "build", "--jobs", "0")
     assert result.exit_code == 2 and "超出范围（不小于 1）" in result.stderr
+    result = run(example, "new", "--session", "cppcc-13-4", "--asigned", "2024-03-20")
+    assert result.exit_code == 2 and "是不是要用 '--assigned'？" in result.stderr
 
 
 def test_every_message_click_marks_for_translation_has_chinese():

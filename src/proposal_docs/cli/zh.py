@@ -65,6 +65,7 @@ CATALOGUE = {
     "Positional arguments": "位置参数",
     "env var: {var}": "环境变量：{var}",
     "deprecated": "已弃用",
+    "required": "必填",  # shown in help as [required]; click passes it to _() as a variable
     "(dynamic)": "（动态）",
     "unknown error": "未知错误",
     "Error: invalid input": "错误：输入无效",
@@ -92,7 +93,7 @@ DEVELOPER_ONLY = frozenset({
 })
 PLURALS = {
     "Got unexpected extra argument ({args})": "多余的参数：{args}",
-    "Did you mean {possibility}?": "是不是要用 {possibility}?",
+    "Did you mean {possibility}?": "是不是要用 {possibility}？",
     "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
     "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
 }
