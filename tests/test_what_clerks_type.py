@@ -96,6 +96,31 @@ def test_full_width_space_as_indentation(example):
     assert result.exit_code == 1 and "全角空格" in found[0]["message"] and found[0]["line"] == line_of(example, "category: A")
 
 
+@pytest.mark.parametrize("old, new", [("key: false", "key:\u3000false"), ("  result: satisfied", "  result:\u3000satisfied"),
+                                      ("{date: 2024-04-02,", "{date:\u30002024-04-02,")])
+def test_full_width_space_after_a_colon_is_named_on_its_line(example, old, new):
+    edit(example / P007, old, new)
+    result, found = findings(example)
+    assert result.exit_code == 1 and "冒号后用了全角空格" in found[0]["message"]
+    assert found[0]["line"] == line_of(example, new.strip())
+
+
+@pytest.mark.parametrize("old, new, said", [("proposers: [聂银峰]", "proposers: [聂银峰", "方括号“[ ]”没有闭合"),
+                                            ("phone: 0556-5551201}", "phone: 0556-5551201", "花括号“{ }”没有闭合"),
+                                            ("proposers: [聂银峰]", "proposers: [聂银峰,", "方括号")])
+def test_unclosed_brackets_are_said_in_chinese(example, old, new, said):
+    edit(example / P007, old, new)
+    result, found = findings(example)
+    assert result.exit_code == 1 and said in found[0]["message"] and not any(c.isascii() and c.isalpha() for c in found[0]["message"])
+
+
+def test_a_project_file_cut_short_is_said_in_chinese(example):
+    (example / "proposal-docs.yaml").write_text("organisation: [\n", encoding="utf-8")
+    result, found = findings(example)
+    assert result.exit_code == 2 and found[0]["file"] == "proposal-docs.yaml" and "缺少值" in found[0]["message"]
+    assert "did not" not in found[0]["message"]
+
+
 def test_full_width_quote_closing_a_quote(example):
     edit(example / P007, "signer: 王五", 'signer: "王五”')
     result, found = findings(example)

@@ -193,18 +193,25 @@ _YAML_PROBLEMS = [
     ("found duplicate anchor", "不支持锚点和别名（& 与 *）"),
     ("expected alphabetic or numeric character", "不支持锚点、别名和标签（& * !），文本以这些符号开头时请加引号"),
     ("found unexpected ':'", "多余的半角冒号“:”，文本中含冒号时请加引号"),
+    ("expected ',' or ']'", "方括号“[ ]”没有闭合，或列表项之间缺少半角逗号“,”"),
+    ("expected ',' or '}'", "花括号“{ }”没有闭合，或各项之间缺少半角逗号“,”"),
+    ("node content", "这里缺少值：方括号“[ ]”或花括号“{ }”没有闭合，或多了逗号"),
     ("found character that cannot start any token", "这里的字符不能作为值的开头（如 @ `），请给文本加引号"),
 ]
 
 
 _FULLWIDTH_COLON = re.compile(r"^[ \u3000]*(?:- )?[A-Za-z_][A-Za-z0-9_]*[ \u3000]*(：)")
 _FULLWIDTH_INDENT = re.compile(r"^ *(\u3000)")
+_FULLWIDTH_AFTER_COLON = re.compile(r"^[ \u3000]*(?:- )?[A-Za-z_][A-Za-z0-9_]*:(\u3000)")
+_AFTER_COLON = "冒号后用了全角空格（U+3000）：半角冒号“:”后请用半角空格"
 _FULLWIDTH_QUOTE = re.compile(r"[\u201c\u201d\u2018\u2019]")
 
 
 def _fullwidth_key(key: str) -> str:
     if "：" in key:
         return f"键“{key.strip()}”中有全角冒号“：”：键和值之间请用半角冒号“:”加一个空格"
+    if ":\u3000" in key:  # `{date:　2024-04-02}` reads as one key in a flow mapping
+        return f"键“{key.split(':')[0].strip()}”的{_AFTER_COLON}"
     return f"键“{key.strip()}”前有全角空格（U+3000）：缩进请用半角空格"
 
 
@@ -219,6 +226,9 @@ def _fullwidth_hint(lines: list[str], line: int, opened: int) -> tuple[int, int,
         found = _FULLWIDTH_INDENT.match(text)
         if found:
             return number, found.start(1) + 1, "这里用了全角空格（U+3000）缩进：缩进请用半角空格"
+        found = _FULLWIDTH_AFTER_COLON.match(text)
+        if found:
+            return number, found.start(1) + 1, f"这里{_AFTER_COLON}"
     if 0 < opened <= len(lines):
         found = _FULLWIDTH_QUOTE.search(lines[opened - 1])
         if found:
@@ -288,7 +298,7 @@ class _Builder:
                 raise self.fail(key_node, "键必须是简单文本", "yaml-key", path)
             self.scalar(key_node, path)  # refuses tagged keys
             key = str(key_node.value)  # keys are names: `2024:` and `yes:` stay text
-            if key[:1].isspace() or "：" in key:
+            if key[:1].isspace() or "：" in key or ":\u3000" in key:
                 raise self.fail(key_node, _fullwidth_key(key), "yaml-fullwidth", path)
             if key in result:  # reported, and the first value kept, so the rest is still checked
                 first = self.source.keys.get(path + (key,), (0, 0))[0]
@@ -364,7 +374,7 @@ def _show(value: Any) -> str:
     if value is None:
         return "空值"
     if isinstance(value, (list, dict)):
-        return "列表" if isinstance(value, list) else "“键：值”映射"
+        return "列表" if isinstance(value, list) else "“键: 值”映射"
     text = str(value)
     return f'"{text if len(text) <= 40 else text[:40] + "…"}"'
 
@@ -433,9 +443,9 @@ def _chinese(error: dict, model: type[BaseModel] | None = None) -> str:
     if kind == "bool_parsing" or kind == "bool_type":
         return f"应为 true 或 false，实际为 {_show(value)}"
     if kind == "list_type":
-        return f"应为列表（每项以“- ”开头或写成 [甲，乙]），实际为 {_show(value)}"
+        return f"应为列表（每项以“- ”开头或写成 [甲, 乙]），实际为 {_show(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return "应为“键：值”的映射"
+        return "应为“键: 值”的映射"
     if kind == "string_pattern_mismatch":
         return f"取值不符合要求（{ctx.get('pattern', '')}），实际为 {_show(value)}"
     if kind == "value_error":
@@ -449,7 +459,7 @@ def validate(model: type[BaseModel], data: Any, source: Source, context: dict | 
     if data is None:
         return None, [source.finding((), "文件是空的", code="empty")]
     if not isinstance(data, dict):
-        return None, [source.finding((), "文件顶层应为“键：值”的映射", code="not-mapping")]
+        return None, [source.finding((), "文件顶层应为“键: 值”的映射", code="not-mapping")]
     try:
         result = model.model_validate(data, context=context)
         return (None, list(source.problems)) if source.problems else (result, [])
