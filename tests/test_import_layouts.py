@@ -146,10 +146,13 @@ def test_import_limits_cap_what_is_echoed_and_count_refused_rows(example, tmp_pa
 
 def test_an_over_long_csv_field_is_a_message_not_a_crash(example, tmp_path):
     sheet = tmp_path / "long.csv"
-    sheet.write_text("提案号,案由\n1,\"" + "长" * 200_000 + "\"\n", encoding="utf-8")
-    result = run(example, "import", str(sheet), "--session", "cppcc-13-4")
+    sheet.write_text("提案号,案由,提案人,主办单位\n1,\"" + "长" * 200_000 + "\",张三,市科经局\n"
+                     "2,关于正常的提案,李四,市科经局\n", encoding="utf-8")
+    result = run(example, "import", str(sheet), "--session", "cppcc-13-4", "--assigned", "2024-03-20")
     assert result.exit_code == 1 and "内部错误" not in result.stderr
-    assert "单元格过长" in result.stderr and len(result.stderr) < 500
+    assert "第 2 行" in result.stderr and "单元格过长" in result.stderr and len(result.stderr) < 500
+    assert "field" not in result.stderr  # the csv module's English stays out
+    assert not (example / "cases/2024/p001.yaml").exists() and (example / "cases/2024/p002.yaml").exists()
 
 
 def test_a_huge_sheet_is_refused_before_it_is_parsed(example, tmp_path, monkeypatch):

@@ -120,11 +120,16 @@ def _csv_rows(path: Path) -> Sheet:
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[SheetRow] = []
     result = Sheet(rows)
+    # The csv module refuses a field over 131,072 characters and with it the whole file; read any
+    # length instead, so an over-long cell is refused in its own row (MAX_CELL) like a sheet's.
+    limit = csv.field_size_limit(len(text) + 1)
     try:
         for cells in reader:
             _keep(rows, result, SheetRow(reader.line_num - text_lines(cells) + 1, cells))
-    except csv.Error as exc:  # e.g. a field beyond the csv module's 131,072 characters
-        raise ImportProblem(f"{path.name} 第 {reader.line_num:,} 行无法读取：单元格过长或引号不成对（{excerpt(exc)}）") from exc
+    except csv.Error as exc:  # the reader's messages are English; the one left in practice is quoting
+        raise ImportProblem(f"{path.name} 第 {reader.line_num:,} 行无法读取：引号不成对或格式有误") from exc
+    finally:
+        csv.field_size_limit(limit)
     return result
 
 
