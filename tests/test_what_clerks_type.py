@@ -76,6 +76,15 @@ def test_new_in_last_years_session_asks_for_the_date(example):
     assert not (example / "cases/2024/p109.yaml").exists()
 
 
+@pytest.mark.parametrize("option, value, field", [("--title", "关于\t某事", "title"), ("--title", "关于\n某事", "title"),
+                                                  ("--proposer", " ", "proposers[0]")])
+def test_new_refuses_a_value_check_would_refuse(example, option, value, field):
+    args = {"--title": "关于某事的建议", "--proposer": "张三", option: value}
+    result = run(example, "new", "--session", "cppcc-13-4", "--assigned", "2024-03-20", *[x for kv in args.items() for x in kv])
+    assert result.exit_code == 1 and f"{field}：" in result.stderr and "未写入任何文件" in result.stderr
+    assert not (example / "cases/2024/p109.yaml").exists()
+
+
 def test_assigned_outside_the_year_folder_is_a_warning_naming_both(example):
     edit(example / P007, "assigned: 2024-03-20", "assigned: 2023-12-28")
     result, found = findings(example)

@@ -17,11 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model.casefile import NewCase, case_text, write_new_case
-from ..model.loading import parse_yaml, validate
-from ..model.models import Case
+from ..model.casefile import NewCase, write_new_case
 from ..model.repository import Repository
-from .new import kind_of, used_numbers, year_of_session
+from .new import kind_of, problems_of, used_numbers, year_of_session
 from .sheets import MAX_CELL, MAX_ROWS, ImportProblem, SheetRow, excerpt, read_rows  # noqa: F401 - ImportProblem re-exported
 
 __all__ = ["ImportProblem", "ImportResult", "import_rows"]
@@ -164,13 +162,6 @@ def _withdrawn(row: SheetRow) -> str | None:
     return None
 
 
-def _validated(new: NewCase, categories: dict) -> list[str]:
-    """What `check` would say of the file import is about to write (nothing when it is valid)."""
-    data, source = parse_yaml(case_text(new), "import")
-    _, findings = validate(Case, data, source, {"categories": categories})
-    return [f"{f.field}：{f.message}" if f.field else f.message for f in findings]
-
-
 def import_rows(repo: Repository, path: Path, session: str, *, default_assigned: dt.date | None,
                 dry_run: bool) -> ImportResult:
     year = year_of_session(repo, session)
@@ -229,7 +220,7 @@ def import_rows(repo: Repository, path: Path, session: str, *, default_assigned:
         new = NewCase(kind=kind, session=session, number=number, assigned=assigned, title=title, role=role,
                       proposers=[] if org else names, proposer_org=org,
                       lead_unit=lead_unit, co_units=co_units)
-        problems = _validated(new, repo.project.categories)
+        problems = problems_of(new, repo.project.categories)
         if problems:
             result.errors.append((row.number, "；".join(problems)))
             continue

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..model.casefile import NewCase, write_new_case
+from ..model.casefile import NewCase, case_text, write_new_case
 from ..model.layout import SetupError
-from ..model.models import Body, Kind
+from ..model.loading import parse_yaml, validate
+from ..model.models import Body, Case, Kind
 from ..model.repository import Repository, Year
 
 
 class NumberTaken(Exception):
-    """The case cannot be made as asked (its number is taken, its date is not the year's)."""
+    """The case cannot be made as asked (its number is taken, its date is not the year's, a value given is invalid)."""
 
 
 def year_of_session(repo: Repository, session: str, year: int | None = None) -> Year:
@@ -36,6 +37,13 @@ def kind_of(year: Year, session: str) -> Kind:
     return Kind.proposal if year.file.sessions[session].body is Body.cppcc else Kind.suggestion
 
 
+def problems_of(new: NewCase, categories: dict) -> list[str]:
+    """What `check` would say of the file `new` or `import` is about to write (nothing when it is valid)."""
+    data, source = parse_yaml(case_text(new), "new")
+    _, findings = validate(Case, data, source, {"categories": categories})
+    return [f"{f.field}：{f.message}" if f.field else f.message for f in findings]
+
+
 def new_case(repo: Repository, session: str, assigned: dt.date | None, *, today: dt.date, number: int | None = None,
              title: str | None = None, proposers: list[str] | None = None, role: str = "lead") -> Path:
     """assigned: the 交办日期 given, else today when today is in the session's year."""
@@ -52,4 +60,7 @@ def new_case(repo: Repository, session: str, assigned: dt.date | None, *, today:
         new.title = title
     if proposers:
         new.proposers = proposers
+    problems = problems_of(new, repo.project.categories)
+    if problems:  # a title or name given on the command line that check would refuse
+        raise NumberTaken("；".join(problems))
     return write_new_case(repo.root / "cases" / str(year.year), new)
