@@ -196,6 +196,10 @@ def test_click_errors_a_clerk_meets_are_chinese(example, tmp_path):
     assert result.exit_code == 2 and "文件 '" in result.stderr and "不存在" in result.stderr and "File" not in result.stderr
     result = run(example, "build", "--jobs", "0")
     assert result.exit_code == 2 and "超出范围（不小于 1）" in result.stderr
+    result = run(example, "new")
+    assert result.exit_code == 2 and result.stderr.strip().endswith("错误：缺少选项 '--session'。")
+    result = run(example, "import")
+    assert result.exit_code == 2 and result.stderr.strip().endswith("错误：缺少参数 '文件'。")
     result = run(example, "new", "--session", "cppcc-13-4", "--asigned", "2024-03-20")
     assert result.exit_code == 2 and "是不是要用 '--assigned'？" in result.stderr
 

@@ -115,6 +115,15 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return PLURAL_FORMS.get(plural, plural)
 
 
+_click_missing_message = click.exceptions.MissingParameter.format_message
+
+
+def _missing_message(self: click.exceptions.MissingParameter) -> str:
+    # click joins "Missing option '--x'" and its detail with a literal "." outside any message it
+    # marks for translation; the quoted name always ends in "'", so the first "'." is that period
+    return _click_missing_message(self).replace("'.", "'。", 1)
+
+
 def install() -> None:
     # the placeholders help prints after an option (TEXT, INTEGER) are these types' names
     click.types.STRING.name, click.types.INT.name, click.types.FLOAT.name = "文本", "整数", "数值"
@@ -124,3 +133,4 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+    click.exceptions.MissingParameter.format_message = _missing_message
