@@ -196,6 +196,7 @@ _YAML_PROBLEMS = [
     ("expected ',' or ']'", "方括号“[ ]”没有闭合，或列表项之间缺少半角逗号“,”"),
     ("expected ',' or '}'", "花括号“{ }”没有闭合，或各项之间缺少半角逗号“,”"),
     ("node content", "这里缺少值：方括号“[ ]”或花括号“{ }”没有闭合，或多了逗号"),
+    ("exceeded maximum nesting depth", f"嵌套层数过多（超过 {MAX_DEPTH} 层）"),
     ("found character that cannot start any token", "这里的字符不能作为值的开头（如 @ `），请给文本加引号"),
 ]
 
@@ -275,7 +276,8 @@ class _Builder:
                             "yaml-alias", path)
         self.seen.add(id(node))
         if len(path) > MAX_DEPTH:
-            raise self.fail(node, f"嵌套层数过多（超过 {MAX_DEPTH} 层）", "too-deep", path)
+            # the field named by its first levels: a hundred "[0]" would bury the message
+            raise self.fail(node, f"嵌套层数过多（超过 {MAX_DEPTH} 层）", "too-deep", path[:3] + ("…",))
         if len(self.seen) > MAX_NODES:
             raise self.fail(node, f"文件内容过多（超过 {MAX_NODES:,} 个值）", "too-large", path)
         self.source.values[shared(path)] = shared((node.start_mark.line + 1, node.start_mark.column + 1))
