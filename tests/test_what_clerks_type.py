@@ -85,6 +85,23 @@ def test_new_refuses_a_value_check_would_refuse(example, option, value, field):
     assert not (example / "cases/2024/p109.yaml").exists()
 
 
+@pytest.mark.parametrize("old, new, field", [
+    ("co_units: [市生态环境局]", "co_units: [市生态环境局, 市科经局]", "co_units[1]"),
+    ("co_units: [市生态环境局]", "co_units: [市科技和经济信息化局]", "co_units[0]"),  # organisation.aliases
+])
+def test_the_bureau_in_its_own_co_units_is_an_error(example, old, new, field):
+    edit(example / P007, old, new)
+    result, found = findings(example)
+    assert result.exit_code == 1
+    assert [(f["file"], f["field"], f["code"]) for f in found if f["level"] == "error"] == [(P007, field, "own-unit")]
+
+
+def test_the_bureau_as_lead_unit_of_a_co_case_is_an_error(example):
+    edit(example / "cases/2024/p016.yaml", "lead_unit: ", "lead_unit: 潜山市科技和经济信息化局 #")
+    result, found = findings(example)
+    assert result.exit_code == 1 and any(f["field"] == "lead_unit" and f["code"] == "own-unit" for f in found)
+
+
 def test_assigned_outside_the_year_folder_is_a_warning_naming_both(example):
     edit(example / P007, "assigned: 2024-03-20", "assigned: 2023-12-28")
     result, found = findings(example)

@@ -118,8 +118,23 @@ def _returned_and_followups(item: CaseFile) -> Iterator[Finding]:
             yield src.finding(here + ("reply", "date"), "再次答复日期早于上一次答复日期", code="followup-before-reply")
 
 
+def _own_unit(item: CaseFile, bureau: set[str]) -> Iterator[Finding]:
+    """The bureau named as a unit of its own case: a 会办 row imported as 主办 looks like this."""
+    case, src = item.case, item.source
+    for index, unit in enumerate(case.co_units):
+        if unit.strip() in bureau:
+            yield src.finding(("co_units", index), f"会办单位中写了本单位“{unit}”：本单位主办时不把自己列为会办单位；"
+                              "本单位是会办单位时请写 role: co 和主办单位 lead_unit", code="own-unit")
+    if case.lead_unit and case.lead_unit.strip() in bureau:
+        yield src.finding(("lead_unit",), f"主办单位写了本单位“{case.lead_unit}”：本单位主办的案件请写 role: lead",
+                          code="own-unit")
+
+
 def repository_rules(repo: Repository) -> Iterator[Finding]:
-    """Rules across files: unique numbers per session, unique document numbers."""
+    """Rules across files: unique numbers per session, unique document numbers, the bureau's own name."""
+    bureau = repo.project.organisation.names()
+    for item in repo.all_cases():
+        yield from _own_unit(item, bureau)
     for year in repo.years.values():
         by_number: dict[tuple[str, int], list[CaseFile]] = defaultdict(list)
         for item in year.cases:
