@@ -172,3 +172,25 @@ def test_the_bureau_is_recognised_by_an_alias_from_the_project_file(example, tmp
     result = run(example, "import", str(sheet), "--session", "cppcc-13-4", "--assigned", "2024-03-20")
     assert result.exit_code == 0, result.output + result.stderr
     assert (case(example, "p221.yaml")["role"], case(example, "p221.yaml")["lead_unit"]) == ("co", "市财政局")
+
+
+def test_layout_d_one_unit_column_beside_the_way_of_handling(example, tmp_path):
+    """承办单位 + 承办方式: another unit's row is skipped, a title saying 撤回 is a title, and a 会办
+    row without its 主办单位 is refused, not written as a case check would refuse."""
+    sheet = tmp_path / "d.csv"
+    sheet.write_text("提案号,案由,提案人,承办单位,承办方式,备注\n"
+                     "401,关于分办的提案,张三,市科经局,分办,\n"
+                     "402,关于撤回闲置用地的提案,李四,市科经局,主办,\n"
+                     "403,关于会办的提案,王五,市科经局,会办,\n"
+                     "404,关于某事的提案,赵六,市科经局,主办,已撤回\n"
+                     "405,关于别人的提案,钱七,市财政局,主办,\n", encoding="utf-8")
+    result = run(example, "import", str(sheet), "--session", "cppcc-13-4", "--assigned", "2024-03-20")
+    assert result.exit_code == 1
+    cases = example / "cases/2024"
+    roles = {n: yaml.safe_load((cases / f"p{n}.yaml").read_text(encoding="utf-8"))["role"] for n in (401, 402)}
+    assert roles == {401: "separate", 402: "lead"}
+    assert not any((cases / f"p{n}.yaml").exists() for n in (403, 404, 405))
+    said = result.output + result.stderr
+    assert "第 4 行：错误，lead_unit：" in said and "第 5 行：跳过，标有“已撤回”" in said
+    assert "第 6 行：跳过，承办单位中没有本单位" in said
+    assert run(example, "check", "--today", "2024-04-01").exit_code == 0

@@ -32,6 +32,7 @@ HEADERS = {
     "separate_units": ("分办单位",),
     "lead_unit": ("主办单位",),
     "co_units": ("会办单位", "协办单位"),
+    "units": ("承办单位", "办理单位", "责任单位"),  # one column for every role, beside 承办方式
     "assigned": ("交办日期", "交办时间"),
 }
 ROLES = {"主办": "lead", "会办": "co", "协办": "co", "分办": "separate"}
@@ -134,6 +135,8 @@ def _role(cell, bureau: set[str], columns: dict[str, int]) -> tuple[str, str | N
     leads, cos, separates = split_names(cell("lead_unit")), split_names(cell("co_units")), split_names(cell("separate_units"))
     ours = lambda names: any(n in bureau for n in names)  # noqa: E731
     others = lambda names: [n for n in names if n not in bureau]  # noqa: E731
+    if "units" in columns and not ours(split_names(cell("units"))):
+        raise NotOurs("承办单位中没有本单位（若清单用了别的写法，请写入 proposal-docs.yaml 的 organisation.aliases）")
     if stated:
         role = next((value for word, value in ROLES.items() if word in stated), None)
         if role is None:
@@ -154,8 +157,12 @@ def _role(cell, bureau: set[str], columns: dict[str, int]) -> tuple[str, str | N
     return "lead", None, []
 
 
-def _withdrawn(row: SheetRow) -> str | None:
-    for value in row.cells:
+def _withdrawn(row: SheetRow, columns: dict[str, int]) -> str | None:
+    """A 撤案/撤回 mark in a status or notes cell; a title or name may hold the word itself."""
+    text_columns = {columns.get("title"), columns.get("proposers")}
+    for col, value in enumerate(row.cells):
+        if col in text_columns:
+            continue
         text = _clean(value)
         if any(word in text for word in WITHDRAWN):
             return excerpt(text)
@@ -184,7 +191,7 @@ def import_rows(repo: Repository, path: Path, session: str, *, default_assigned:
         if row.hidden:
             result.skipped.append((row.number, "隐藏的行，未导入"))
             continue
-        mark = _withdrawn(row)
+        mark = _withdrawn(row, columns)
         if mark:
             result.skipped.append((row.number, f"标有“{mark}”，未导入"))
             continue
@@ -220,7 +227,7 @@ def import_rows(repo: Repository, path: Path, session: str, *, default_assigned:
         new = NewCase(kind=kind, session=session, number=number, assigned=assigned, title=title, role=role,
                       proposers=[] if org else names, proposer_org=org,
                       lead_unit=lead_unit, co_units=co_units)
-        problems = problems_of(new, repo.project.categories)
+        problems = problems_of(new, repo.project.categories, year)
         if problems:
             result.errors.append((row.number, "；".join(problems)))
             continue

@@ -9,7 +9,8 @@ from ..model.casefile import NewCase, case_text, write_new_case
 from ..model.layout import SetupError
 from ..model.loading import parse_yaml, validate
 from ..model.models import Body, Case, Kind
-from ..model.repository import Repository, Year
+from ..model.repository import CaseFile, Repository, Year
+from ..rules.consistency import case_rules
 
 
 class NumberTaken(Exception):
@@ -37,10 +38,14 @@ def kind_of(year: Year, session: str) -> Kind:
     return Kind.proposal if year.file.sessions[session].body is Body.cppcc else Kind.suggestion
 
 
-def problems_of(new: NewCase, categories: dict) -> list[str]:
-    """What `check` would say of the file `new` or `import` is about to write (nothing when it is valid)."""
+def problems_of(new: NewCase, categories: dict, year: Year | None = None) -> list[str]:
+    """The errors `check` would report in the file `new` or `import` is about to write: the models',
+    then the case's own consistency (a 会办 case without its 主办单位); `new`'s placeholder aside."""
     data, source = parse_yaml(case_text(new), "new")
-    _, findings = validate(Case, data, source, {"categories": categories})
+    case, findings = validate(Case, data, source, {"categories": categories})
+    if case is not None:
+        findings = [f for f in case_rules(CaseFile(Path(), source, case), year)
+                    if f.level == "error" and f.code != "placeholder"]
     return [f"{f.field}：{f.message}" if f.field else f.message for f in findings]
 
 
@@ -60,7 +65,7 @@ def new_case(repo: Repository, session: str, assigned: dt.date | None, *, today:
         new.title = title
     if proposers:
         new.proposers = proposers
-    problems = problems_of(new, repo.project.categories)
+    problems = problems_of(new, repo.project.categories, year)
     if problems:  # a title or name given on the command line that check would refuse
         raise NumberTaken("；".join(problems))
     return write_new_case(repo.root / "cases" / str(year.year), new)
