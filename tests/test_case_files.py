@@ -190,3 +190,15 @@ def test_a_fullwidth_year_folder_deletes_nothing(example):
     (example / "cases/notes").mkdir()  # a folder without YAML is nobody's business
     (example / "cases/notes/readme.txt").write_text("说明", "utf-8")
     assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+
+
+def test_a_year_folder_linked_outside_the_repository_is_refused(example):
+    outside = example.parent / "elsewhere"
+    shutil.copytree(example / "cases/2024", outside)
+    (outside / "year.yaml").write_text((outside / "year.yaml").read_text("utf-8").replace("year: 2024", "year: 2023"),
+                                       "utf-8")
+    (example / "cases/2023").symlink_to(outside)
+    for command in (["check", "--today", "2024-12-31"], ["build", "--no-site"]):
+        result = run(example, *command)
+        assert result.exit_code == 1 and "cases/2023/ 是指向仓库外" in said(result)
+    assert not (example / "build" / "2023").exists()

@@ -56,15 +56,30 @@ def test_joint_proposers_whose_names_sanitise_alike_get_a_letter_each(example):
     assert salutations == sorted(["张/三委员：", "张：三委员：", "张三丰李四王五赵六钱七孙八A委员：", "张三丰李四王五赵六钱七孙八B委员："])
 
 
-def test_a_250_digit_number_builds_within_255_bytes_and_keeps_earlier_documents(example):
+def test_a_250_digit_number_is_refused_and_keeps_earlier_documents(example):
+    """It passed check, then build failed on an over-long file name and deleted the case's documents."""
     assert run(example, "build", "--no-site").exit_code == 0
+    earlier = documents(example)
     edit(example / "cases/2024/p009.yaml", "number: 9", "number: " + "9" * 250)
+    for command in (["check", "--today", "2024-12-31"], ["build", "--no-site"]):
+        result = run(example, *command)
+        assert result.exit_code == 1 and re.search(r"cases/2024/p009\.yaml:\d+:9 number：", result.output), result.output
+    assert documents(example) == earlier
+
+
+def test_the_longest_names_fit_in_255_bytes(example):
+    """The longest session name, title, number and proposer names the files allow."""
+    long_session = "市" * 60 + "会议"
+    edit(example / "cases/2024/year.yaml", "  npc-17-4:", f"  cppcc-99-9: {{body: cppcc, name: {long_session}}}\n  npc-17-4:")
+    edit(example / "proposal-docs.yaml", "reply_to: lead", "reply_to: each")
+    edit(example / "cases/2024/p009.yaml", "number: 9", "number: 999999999")
+    edit(example / "cases/2024/p009.yaml", "title: 关于", "title: " + "很长的案由" * 40 + "关于")
+    edit(example / "cases/2024/p009.yaml", "proposers: [姚结来]", "proposers: [" + "长" * 80 + "甲, " + "长" * 80 + "乙]")
     assert run(example, "check", "--today", "2024-12-31").exit_code == 0
-    result = run(example, "build", "--no-site")
-    assert result.exit_code == 0, result.output + result.stderr
+    assert run(example, "build", "--no-site").exit_code == 0
     names = [p.name for p in (example / "build").rglob("*.docx")]
     assert max(len(name.encode("utf-8")) for name in names) <= 255
-    assert sum("9" * 100 in name for name in names) == 2  # its reply and its feedback form
+    assert sum("第999999999号" in name for name in names) == 3  # two letters and the feedback form
 
 
 def test_invisible_characters_are_not_in_file_names(example):

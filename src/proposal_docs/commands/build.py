@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import closing
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,14 +132,17 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
 
         def write(outputs: list[Output], pages: dict[str, int] | None = None) -> None:
             pending = {o.path: o for o in outputs}
-            for result in render_all(repo, outputs, jobs, warm.templates, advance, pages):
-                atomic_write(build_dir / result.path, result.data)
-                manifest[result.path] = record(build_dir / result.path, prints[result.path], result.data)
-                if result.content_key:
-                    manifest[result.path]["content"] = content_print(pending[result.path], result.content_key, hasher)
-                if result.pages is not None:
-                    manifest[result.path]["pages"] = result.pages
-                report.written.append(result.path)
+            # closing: on an interruption the workers stop at once, not when the generator is collected
+            with closing(render_all(repo, outputs, jobs, warm.templates, advance, pages)) as results:
+                for result in results:
+                    atomic_write(build_dir / result.path, result.data)
+                    manifest[result.path] = record(build_dir / result.path, prints[result.path], result.data)
+                    if result.content_key:
+                        manifest[result.path]["content"] = content_print(pending[result.path], result.content_key,
+                                                                         hasher)
+                    if result.pages is not None:
+                        manifest[result.path]["pages"] = result.pages
+                    report.written.append(result.path)
 
         try:
             write(cases_todo)

@@ -320,7 +320,13 @@ class DeadlineRules(Strict):
 class Organisation(Strict):
     name: Line = Field(title="单位全称", description="如 xx市科技和经济信息化局")
     short_name: Line = Field(title="单位简称", description="如 市科经局")
+    aliases: list[Line] = Field(default_factory=list, title="其他名称",
+                                description="交办清单中本单位的其他写法，如 市科技经信局；import 据此认出本单位")
     fonds: Note = Field("", title="全宗号")
+
+    def names(self) -> set[str]:
+        """Every way an assignment list may name this bureau."""
+        return {self.name, self.short_name, *self.aliases}
 
 
 class Numbering(Strict):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import signal
 from collections import deque
 from dataclasses import dataclass
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -94,14 +94,34 @@ def render_all(repo: Repository, outputs: list[Output], jobs: int, templates: Te
     # documents rendered behind a slow one (an archive index of thousands of rows) would pile up
     # here unwritten — hundreds of megabytes at 20,000 cases.
     in_flight: deque = deque()
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    # Ctrl+C held back while the workers are forked: one arriving before a worker ignores it would
+    # print that worker's traceback; held, it reaches this process the moment the pool stands
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
         for batch in batches:
-            in_flight.append(pool.submit(_render_batch, batch))
+            in_flight.append(pool.apply_async(_render_batch, (batch,)))
             if len(in_flight) >= jobs * 8:
-                results = in_flight.popleft().result()
+                results = in_flight.popleft().get()
                 yield from results
                 progress(len(results))
         while in_flight:
-            results = in_flight.popleft().result()
+            results = in_flight.popleft().get()
             yield from results
             progress(len(results))
+        pool.close()
+    except BaseException:  # Ctrl+C, a document that failed, or the caller stopped reading
+        pool.terminate()  # the batches queued are not rendered: the build stops now
+        raise
+    finally:
+        pool.join()
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl+C reaches every process of the terminal's group: a worker ignores it (no traceback of
+    its own, no half-finished batch handed back) and is stopped by the build it works for."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking (see render_all)
