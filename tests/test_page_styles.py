@@ -128,7 +128,7 @@ def test_the_estimate_reads_the_letter_as_rendered(example):
     """A clerk's wording in the template counts: a longer closing line in reply.docx, more pages."""
     from docx import Document
 
-    from proposal_docs.engine.plan import LETTER_TEMPLATES
+    from proposal_docs.engine.plan import LETTER_TEMPLATES, counted_letters
     from proposal_docs.model.repository import read_repository
     from proposal_docs.render.batch import Templates
     from proposal_docs.render.contexts import estimated_pages
@@ -136,11 +136,12 @@ def test_the_estimate_reads_the_letter_as_rendered(example):
     repo = read_repository(example)
     year, item = next((y.year, i) for y in repo.years.values() for i in y.cases
                       if i.case.reply and i.case.role.value != "co")
-    before = estimated_pages(repo, item, year, Templates().get(example, LETTER_TEMPLATES))
+    letter = counted_letters(item, year, repo.project.reply_to)[0]
+    before = estimated_pages(repo, item, letter, Templates().get(example, LETTER_TEMPLATES))
     template = own_template(example, "reply")
     doc = Document(template)
     closing = next(p for p in doc.paragraphs if p.style.style_id == "GwClosing")
     closing.runs[0].text = "感谢您的关心和支持。" * 70  # 700 characters: 25 lines more
     doc.save(template)
-    after = estimated_pages(repo, item, year, Templates().get(example, LETTER_TEMPLATES))
+    after = estimated_pages(repo, item, letter, Templates().get(example, LETTER_TEMPLATES))
     assert after >= before + 1

@@ -59,6 +59,7 @@ def test_public_pages_and_what_they_show(example):
     assert "<dd>科经提〔2024〕10号</dd>" in again and "投资额门槛由200万元降至50万元" in again
     index = found["2024/index.html"]
     assert '<a href="cppcc-13-4-007.html">' in index and "人大建议答复（1 件）" in index and "政协提案答复（5 件）" in index
+    assert not any("046" in name for name in found) and "农村饮水" not in index  # 退办: never published
     assert '<a href="2024/index.html">2024年</a>' in found["index.html"]
 
 

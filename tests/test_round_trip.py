@@ -74,9 +74,9 @@ def _item(text: str) -> CaseFile:
 @given(ONE_LINE)
 def test_number_writes_what_check_reads(doc_number):
     spliced = _splice(BLOCK, _item(BLOCK), ("reply",), doc_number)
-    assert spliced is not None
-    flow = _round_trip(FLOW, [Assignment(_item(FLOW), ("reply",), dt.date(2024, 5, 20), doc_number)])
-    for text in (spliced, flow):
+    flow = _splice(FLOW, _item(FLOW), ("reply",), doc_number)
+    ruamel = _round_trip(FLOW, [Assignment(_item(FLOW), ("reply",), dt.date(2024, 5, 20), doc_number)])
+    for text in (spliced, flow, ruamel):
         data, source = parse_yaml(text, "p.yaml")
         case, findings = validate(Case, data, source)
         assert not findings and case.reply.doc_number == doc_number and case.number == 7

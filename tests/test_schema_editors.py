@@ -103,7 +103,7 @@ def test_files_written_by_new_and_import_carry_both_modelines_and_pass_the_schem
     sheet.write_text("建议号,标题,领衔人,办理方式,交办日期\n31,关于支持技改的建议,刘海,主办,20240325\n", encoding="utf-8")
     assert run(example, "import", str(sheet), "--session", "npc-17-4").exit_code == 0
     assert run(example, "new", "--session", "cppcc-13-4", "--title", "关于发展茶产业的建议", "--proposer", "张三",
-               "--number", "200").exit_code == 0
+               "--number", "200", "--assigned", "2024-11-01").exit_code == 0
     for name in ("s031.yaml", "p200.yaml"):
         path = example / "cases/2024" / name
         assert path.read_text(encoding="utf-8").splitlines()[:2] == [

@@ -74,3 +74,34 @@ def test_document_links_resolve_under_serve(example):
         for path in (".manifest.json", ".stamp", ".cache/parsed/root.json", "site/index.html", "../proposal-docs.yaml",
                      "%2e%2e/proposal-docs.yaml", "2024/../../proposal-docs.yaml"):
             assert get(base + path)[0] == 404, path
+
+
+def test_a_document_link_downloads_in_chromium_under_serve(example):
+    """A clerk clicks the letter on a case page served by `serve`: the browser receives the .docx."""
+    from playwright.sync_api import sync_playwright
+
+    from test_site import CHROMIUM, CHROMIUM_ARGS
+
+    if CHROMIUM is None:
+        import pytest
+
+        pytest.skip("chromium 未安装")
+    with serving(example) as port, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        deadline = time.monotonic() + 60  # until the first build is served (not a timing assertion)
+        while time.monotonic() < deadline:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/2024/cases/p007.html")
+                if page.locator("a[href$='.docx']").count():
+                    break
+            except Exception:  # noqa: BLE001 - not listening yet
+                pass
+            page.wait_for_timeout(300)
+        link = page.locator("a[href$='.docx']").first
+        with page.expect_download() as download:
+            link.click()
+        saved = Path(download.value.path())
+        assert download.value.suggested_filename.endswith(".docx")
+        assert zipfile.ZipFile(saved).read("word/document.xml")
+        browser.close()

@@ -59,7 +59,7 @@ def test_new_never_overwrites(example):
     result = run(example, "new", "--session", "cppcc-13-4", "--number", "7")
     assert result.exit_code == 1 and "第7号已有" in result.stderr
     (example / "cases/2024/p200.yaml").write_text("# 手写的文件\n", encoding="utf-8")
-    result = run(example, "new", "--session", "cppcc-13-4", "--number", "200")
+    result = run(example, "new", "--session", "cppcc-13-4", "--number", "200", "--assigned", "2024-03-20")
     assert result.exit_code == 1 and "已存在" in result.stderr
     assert (example / "cases/2024/p007.yaml").read_bytes() == before
     assert (example / "cases/2024/p200.yaml").read_text(encoding="utf-8") == "# 手写的文件\n"

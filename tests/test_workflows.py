@@ -185,3 +185,16 @@ def test_the_digest_is_cut_below_the_issue_limit(fake_gh):
     body = (fake_gh / "body.md").read_text(encoding="utf-8")
     assert len(body) < 65_536 and body.endswith("https://example.org/run/1 的摘要。\n")
     assert os.path.getsize(fake_gh / "summary.md") > 60_000  # the summary keeps it all
+
+
+def test_the_digest_step_runs_the_real_remind(example):
+    import sys
+
+    step = step_named("reminders.yml", "remind")
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "GITHUB_STEP_SUMMARY": str(example / "summary.md"),
+           "RUN_URL": "https://example.org/run/1", "PROPOSAL_DOCS_TODAY": "2024-06-10"}
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=example, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    body = (example / "body.md").read_text(encoding="utf-8")
+    assert body and body == (example / "remind.md").read_text(encoding="utf-8")  # short: not cut
+    assert (example / "summary.md").read_text(encoding="utf-8") == body

@@ -17,7 +17,8 @@ import click
 from .. import __version__
 from ..model.layout import BUILD_DIR, SetupError
 from . import zh
-from .options import CONTEXT, TODAY_HELP, DateType, Group, Options, guarded, resolve_today
+from .options import (CONTEXT, TODAY_HELP, DateType, Group, Options, WholeRange, exit_on_setup_error, guarded, path_type,
+                      resolve_today)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -27,7 +28,7 @@ zh.install()
 
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s", help="显示版本号并退出")
-@click.option("--root", type=click.Path(file_okay=False), help="文档仓库目录（默认：向上查找 proposal-docs.yaml）")
+@click.option("--root", type=path_type(folder=True), help="文档仓库目录（默认：向上查找 proposal-docs.yaml）")
 @click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈")
 @click.option("-v", "--verbose", count=True, help="输出更多信息（如逐个列出生成的文件）")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题")
@@ -49,8 +50,13 @@ def check(opts: Options, today: dt.date | None, fmt: str) -> None:
     from ..model.findings import summary_line
     from .output import print_findings
 
-    root = opts.repository_root()
-    result = run_check(root, resolve_today(root, today))
+    from ..rules.checking import load_repository
+
+    try:
+        repo = load_repository(opts.repository_root())
+    except SetupError as exc:  # reported in the format asked for: a CI annotation or JSON too
+        exit_on_setup_error(opts, exc, fmt)
+    result = run_check(repo, resolve_today(repo.project, today))
     print_findings(opts.console, result.findings, fmt)
     if fmt == "text":
         opts.say(summary_line(result.findings, result.repo.files_read))
@@ -67,9 +73,8 @@ def status(opts: Options, today: dt.date | None) -> None:
     from .output import print_status
     from ..rules.checking import load_repository
 
-    root = opts.repository_root()
-    on = resolve_today(root, today)
-    repo = load_repository(root)
+    repo = load_repository(opts.repository_root())
+    on = resolve_today(repo.project, today)
     print_status(opts.console, run_status(repo, on), on)
     if repo.errors:
         click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
@@ -77,7 +82,7 @@ def status(opts: Options, today: dt.date | None) -> None:
 
 @main.command()
 @click.option("--today", type=DateType(), help=TODAY_HELP)
-@click.option("--within", type=click.IntRange(min=0), help="列出多少天内到期的事项（默认：期限规则的 warn_days）")
+@click.option("--within", type=WholeRange(min=0), help="列出多少天内到期的事项（默认：期限规则的 warn_days）")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="输出格式；markdown 适合定时任务贴到议题（issue）里")
 @click.pass_obj
@@ -87,18 +92,17 @@ def remind(opts: Options, today: dt.date | None, within: int | None, fmt: str) -
     from ..commands.remind import FORMATS, remind as run_remind
     from ..rules.checking import load_repository
 
-    root = opts.repository_root()
-    on = resolve_today(root, today)
-    repo = load_repository(root)
+    repo = load_repository(opts.repository_root())
+    on = resolve_today(repo.project, today)
     click.echo(FORMATS[fmt](run_remind(repo, on, within)), nl=False)
     if repo.errors:
         click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
 
 
 @main.command()
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="文件", required=False, type=path_type(exists=True, dir_okay=False))
 @click.option("--title", help="不给案件文件时，按这段案由查找")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="最多列出几件")
+@click.option("--limit", type=WholeRange(min=1), default=5, show_default=True, help="最多列出几件")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
 @click.pass_obj
 @guarded
@@ -128,7 +132,7 @@ def similar(opts: Options, file: str | None, title: str | None, limit: int, fmt:
 
 
 @main.command()
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("--jobs", "-j", type=WholeRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
 @click.option("--force", is_flag=True, help="全部重新生成，不论是否变化")
 @click.option("--site/--no-site", default=True, show_default=True, help="同时生成 build/site 网页（含文书预览）")
 @click.option("--today", type=DateType(), help="网页中按哪一天计算期限状态（默认同 check）")
@@ -164,7 +168,7 @@ def schema(opts: Options, kind: str, write: bool) -> None:
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", metavar="文件夹", required=False, type=path_type(folder=True))
 @click.option("--name", help="本单位全称，如 xx市科技和经济信息化局（不给则询问）")
 @click.option("--short-name", help="本单位简称，如 市科经局（不给则询问）")
 @click.option("--templates", is_flag=True, help="同时把内置模板复制到 templates/ 以便修改；在已有仓库中只复制缺少的模板")
@@ -208,7 +212,7 @@ def init(opts: Options, directory: str | None, name: str | None, short_name: str
 @click.option("--proposer", "proposers", multiple=True, help="提案人或代表，可重复；第一位为领衔人")
 @click.option("--role", type=click.Choice(["lead", "co", "separate"]), default="lead", show_default=True,
               help="lead 主办 | co 会办 | separate 分办")
-@click.option("--number", type=click.IntRange(min=1), help="编号（默认：该会议下一个空号）")
+@click.option("--number", type=WholeRange(min=1), help="编号（默认：该会议下一个空号）")
 @click.option("--assigned", type=DateType(), help="交办日期（默认：今天）")
 @click.pass_obj
 @guarded
@@ -219,9 +223,9 @@ def new(opts: Options, session: str, title: str | None, proposers: tuple[str, ..
     from ..rules.checking import load_repository
 
     root = opts.repository_root()
-    day = assigned or resolve_today(root, None)
+    repo = load_repository(root)
     try:
-        path = new_case(load_repository(root), session, day, number=number, title=title,
+        path = new_case(repo, session, assigned, today=resolve_today(repo.project, None), number=number, title=title,
                         proposers=list(proposers), role=role)
     except (NumberTaken, FileExistsError) as exc:
         what = f"文件已存在：{exc}" if isinstance(exc, FileExistsError) else str(exc)
@@ -255,7 +259,7 @@ def number(opts: Options, dry_run: bool) -> None:
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="文件", type=path_type(exists=True, dir_okay=False))
 @click.option("--session", required=True, help="这份交办清单属于哪次会议（year.yaml 中 sessions 的键）")
 @click.option("--assigned", type=DateType(), help="表中没有交办日期时使用的日期")
 @click.option("--dry-run", is_flag=True, help="只显示将要新建的案件，不写文件")
@@ -268,6 +272,7 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
     from rich.table import Table
 
     from ..commands.importing import ImportProblem, import_rows
+    from ..commands.sheets import MAX_ECHO, MAX_ROWS
     from ..rules.checking import load_repository
 
     root, file = opts.repository_root(), Path(file)
@@ -276,32 +281,40 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
     except ImportProblem as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
-    for row, message in result.skipped:
-        click.echo(f"{file.name} 第 {row} 行：跳过，{message}")
-    for row, message in result.errors:
-        click.echo(f"{file.name} 第 {row} 行：错误，{message}", err=True)
+    shown = MAX_ECHO
+    for rows, what, err in ((result.skipped, "跳过", False), (result.errors, "错误", True)):
+        for row, message in rows[:shown]:
+            click.echo(f"{file.name} 第 {row} 行：{what}，{message}", err=err)
+        if len(rows) > shown:
+            click.echo(f"{file.name}：另有 {len(rows) - shown:,} 行{what}，未逐行列出", err=err)
+    if result.refused:
+        click.echo(f"{file.name} 第 {result.first_refused:,} 行起的 {result.refused:,} 行未导入：一次最多导入 "
+                   f"{MAX_ROWS:,} 行，请拆分后分别导入", err=True)
     table = Table(title=("将新建" if dry_run else "已新建") + f" {len(result.created)} 件")
     for header in ("行", "编号", "案由", "提案人", "方式", "文件"):
         table.add_column(header)
     labels = {"lead": "主办", "co": "会办", "separate": "分办"}
-    for row, new, path in result.created:
+    for row, new, path in result.created[: MAX_ECHO * 10]:
         who = "、".join(new.proposers) or (new.proposer_org or "")
         table.add_row(str(row), str(new.number), new.title, who, labels[new.role],
                       path.relative_to(root).as_posix() if path else "—")
     opts.console.print(table)
-    opts.say(f"新建 {len(result.created)} 件，跳过 {len(result.skipped)} 行，错误 {len(result.errors)} 行。")
-    sys.exit(1 if result.errors else 0)
+    if len(result.created) > MAX_ECHO * 10:
+        opts.say(f"……另有 {len(result.created) - MAX_ECHO * 10:,} 件未在表中列出")
+    refused = f"，未导入 {result.refused:,} 行" if result.refused else ""
+    opts.say(f"新建 {len(result.created)} 件，跳过 {len(result.skipped)} 行，错误 {len(result.errors)} 行{refused}。")
+    sys.exit(1 if result.errors or result.refused else 0)
 
 
 @main.command()
-@click.argument("revision", required=False)
+@click.argument("revision", metavar="版本", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
               help="markdown 适合贴在合并请求的评论里")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="并行进程数")
-@click.option("--max-chars", type=click.IntRange(min=1000), default=None,
+@click.option("--jobs", "-j", type=WholeRange(min=1), default=None, help="并行进程数")
+@click.option("--max-chars", type=WholeRange(min=1000), default=None,
               help="markdown 最多输出的字符数，超出的文书只计数（合并请求评论上限为 65536）")
 @click.option("--base", "branch", help="与哪个分支的合并基点比较（默认：origin/HEAD、main、master、trunk），如 origin/release")
-@click.option("--save", type=click.Path(dir_okay=False), help="另把完整的文字差异写入此文件（如供持续集成作为构件保存）")
+@click.option("--save", type=path_type(dir_okay=False), help="另把完整的文字差异写入此文件（如供持续集成作为构件保存）")
 @click.pass_obj
 @guarded
 def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None, max_chars: int | None,
@@ -324,7 +337,7 @@ def diff(opts: Options, revision: str | None, fmt: str, jobs: int | None, max_ch
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", metavar="文件", type=path_type(exists=True, dir_okay=False))
 @guarded
 def textconv(file: str) -> None:
     """输出 .docx 文书的文字（供 git diff 使用）。"""
@@ -352,7 +365,7 @@ def fonts() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口")
+@click.option("--port", default=8000, show_default=True, type=WholeRange(0, 65535), help="端口")
 @click.pass_obj
 @guarded
 def serve(opts: Options, host: str, port: int) -> None:

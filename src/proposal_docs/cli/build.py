@@ -37,7 +37,6 @@ def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: boo
         opts.say(UP_TO_DATE.format(count=unchanged))
         return
     root = opts.repository_root()
-    site_today = resolve_today(root, today) if site else None
 
     from ..commands.build import Warm, build as run_build, load_for_build
     from ..render.docx import TemplateProblem
@@ -46,6 +45,7 @@ def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: boo
     # without the site (which lists every case), a year none of whose files changed is not even read
     unread = unchanged_years(root, inputs) if not (force or site) else None
     repo = load_for_build(root, warm, unread)
+    site_today = resolve_today(repo.project, today) if site else None
     if repo.errors:
         from .output import print_findings  # rich's tables only when there is something to show
 

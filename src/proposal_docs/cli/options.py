@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
+    from ..model.models import Project
+
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 TODAY_HELP = "按哪一天检查期限（默认：环境变量 PROPOSAL_DOCS_TODAY，否则本单位时区的今天）"
 
@@ -84,10 +86,7 @@ def guarded(func):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except SetupError as exc:
-            for finding in exc.findings:
-                click.echo(finding.as_text(), err=True)
-            click.echo(f"错误：{exc}", err=True)
-            sys.exit(2)
+            exit_on_setup_error(opts, exc, "text")
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             sys.exit(130)
@@ -101,27 +100,66 @@ def guarded(func):
     return wrapper
 
 
-def resolve_today(root: Path, given: dt.date | None) -> dt.date:
-    """Today without loading pydantic: the option, the variable, else the project's timezone read
-    from proposal-docs.yaml with a plain YAML load (the full validation comes later)."""
-    import yaml
-
+def resolve_today(project: Project, given: dt.date | None) -> dt.date:
+    """The day deadlines are counted on: the option, the variable, else today in the project's
+    timezone, which the validated project file gives (read once, with every other setting)."""
     from ..rules.clock import today
 
     try:
-        path = root / PROJECT_FILE
-        project = yaml.safe_load(path.read_text(encoding="utf-8-sig")) if path.stat().st_size < 1_000_000 else {}
-        zone = (project or {}).get("timezone") or "Asia/Shanghai"
-    except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
-        zone = "Asia/Shanghai"
-    try:
-        return today(str(zone), given)
+        return today(project.timezone, given)
     except ValueError as exc:
         raise SetupError(str(exc)) from exc
 
 
+def exit_on_setup_error(opts: Options, exc: SetupError, fmt: str) -> None:
+    """An unusable repository, said as every command says it: its findings in the output format
+    asked for (text, json, github), the reason, exit 2."""
+    from .output import print_findings
+
+    if fmt == "text":
+        for finding in exc.findings:
+            click.echo(finding.as_text(), err=True)
+    else:
+        print_findings(opts.console, exc.findings, fmt)
+    click.echo(f"错误：{exc}", err=True)
+    sys.exit(2)
+
+
+class WholeRange(click.IntRange):
+    """click.IntRange, named and described in Chinese in help ("整数", "不小于 1") and errors."""
+
+    name = "整数"
+
+    def _describe_range(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min} 至 {self.max}"
+        return f"不小于 {self.min}" if self.min is not None else f"不大于 {self.max}"
+
+
+def path_type(*, folder: bool = False, **kwargs) -> click.Path:
+    """click.Path whose placeholder in help reads 文件夹 or 文件, not DIRECTORY or FILE."""
+    kind = click.Path(file_okay=not folder, dir_okay=folder or kwargs.pop("dir_okay", True), **kwargs)
+    kind.name = "文件夹" if folder else "文件"
+    return kind
+
+
+class _Formatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")  # a full-width colon after Chinese
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
 class _ChineseHelp:
-    """Click's own help option, described in Chinese like every other option."""
+    """Click's own help option, placeholders and headings in Chinese like every other option."""
+
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
@@ -136,5 +174,9 @@ class Command(_ChineseHelp, click.Command):
 
 class Group(_ChineseHelp, click.Group):
     command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
 

@@ -11,7 +11,6 @@ from ..engine.plan import name_clashes, plan
 from ..model.findings import Finding, sort_findings
 from ..model.layout import PROJECT_FILE
 from ..model.repository import Repository
-from ..rules.checking import load_repository
 
 
 @dataclass
@@ -35,10 +34,11 @@ def deadline_report(repo: Repository, today: dt.date) -> list[Finding]:
     return found
 
 
-def check(root: Path, today: dt.date) -> CheckResult:
+def check(repo: Repository, today: dt.date) -> CheckResult:
+    """repo: as rules.checking.load_repository read it (the day to check on needs its settings)."""
     from ..render.checks import template_findings  # rendering libraries load only here
 
-    repo = load_repository(root)
+    root = repo.root
     clashes = [] if repo.errors else name_clashes(repo, plan(repo))  # documents written to one file name
     findings = sort_findings(repo.findings + clashes + deadline_report(repo, today) + template_findings(root))
     return CheckResult(repo, findings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -44,17 +45,24 @@ FULL_HISTORY = ("无法取得比较所需的历史，未作比较。请用完整
                 "或直接指定要比较的版本：proposal-docs diff REV")
 
 
+def _run_git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    try:  # never a credentials prompt: a fetch that needs one fails and the caller says what to do
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    except OSError as exc:
+        raise SetupError(f"无法运行 git（{exc.strerror or exc}）：diff 需要安装 git") from exc
+
+
 def _git(cwd: Path, *args: str) -> str:
-    result = _try_git(cwd, *args)
-    if result is None:
-        failed = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-        raise SetupError(f"git {' '.join(args)} 失败：{failed.stderr.strip()}")
-    return result
+    result = _run_git(cwd, *args)
+    if result.returncode != 0:
+        raise SetupError(f"git {' '.join(args)} 失败：{result.stderr.strip()}")
+    return result.stdout.strip()
 
 
 def _try_git(cwd: Path, *args: str) -> str | None:
     """git's output, or None when it fails (a missing ref, no network): the caller tries the next way."""
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    result = _run_git(cwd, *args)
     return result.stdout.strip() if result.returncode == 0 else None
 
 

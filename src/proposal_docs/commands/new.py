@@ -12,7 +12,7 @@ from ..model.repository import Repository, Year
 
 
 class NumberTaken(Exception):
-    pass
+    """The case cannot be made as asked (its number is taken, its date is not the year's)."""
 
 
 def year_of_session(repo: Repository, session: str, year: int | None = None) -> Year:
@@ -36,11 +36,16 @@ def kind_of(year: Year, session: str) -> Kind:
     return Kind.proposal if year.file.sessions[session].body is Body.cppcc else Kind.suggestion
 
 
-def new_case(repo: Repository, session: str, assigned: dt.date, *, number: int | None = None,
+def new_case(repo: Repository, session: str, assigned: dt.date | None, *, today: dt.date, number: int | None = None,
              title: str | None = None, proposers: list[str] | None = None, role: str = "lead") -> Path:
+    """assigned: the 交办日期 given, else today when today is in the session's year."""
     year = year_of_session(repo, session)
     if number is not None and number in used_numbers(year, session):
         raise NumberTaken(f"{session} 第{number}号已有案件文件")
+    if assigned is None:
+        if today.year != year.year:  # last year's session: today would be a wrong 交办日期
+            raise NumberTaken(f"会议“{session}”属于 {year.year} 年度，今天是 {today.isoformat()}：请用 --assigned 写明交办日期")
+        assigned = today
     new = NewCase(kind=kind_of(year, session), session=session, number=number or next_number(year, session),
                   assigned=assigned, role=role)
     if title:

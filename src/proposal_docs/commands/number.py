@@ -160,13 +160,17 @@ def _at(data, path: tuple):
 
 def _round_trip(text: str, numbers: list[Assignment]) -> str:
     from ruamel.yaml import YAML
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     handler = YAML()
     handler.preserve_quotes = True
     handler.width = 4096
     data = handler.load(text)
     for assignment in numbers:
-        _at(data, assignment.path)["doc_number"] = assignment.number
+        number = assignment.number
+        # quoted wherever the loader would not read it plain: ruamel writes `?0` plain into a flow mapping
+        _at(data, assignment.path)["doc_number"] = number if _yaml_value(number) == number else \
+            DoubleQuotedScalarString(number)
     out = io.StringIO()
     handler.dump(data, out)
     return out.getvalue()

@@ -44,7 +44,7 @@ def status(repo: Repository, today: dt.date) -> Status:
             returned.append(item)
         elif rehandle is not None:
             rows.append(StatusRow(item, rehandle.due, (rehandle.due - today).days, state))
-        elif item.case.reply is None:
+        elif item.case.reply is None or item.case.reply.date > today:  # not sent yet on that day
             rows.append(StatusRow(item, deadlines.due, (deadlines.due - today).days, state))
         unnumbered += [(letter.date, letter_name(item.case, path), item)
                        for path, letter in item.case.letters() if not letter.doc_number]

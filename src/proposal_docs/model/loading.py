@@ -336,14 +336,18 @@ def parse_yaml(text: str, rel: str) -> tuple[Any, Source]:
 
 
 def scalar_text(text: str) -> str:
-    """text as a YAML scalar this loader reads back as exactly text: plain when it can be, else
-    double-quoted with JSON's escapes (which YAML's double quotes read alike)."""
-    try:
-        data, _ = parse_yaml(f"k: {text}", "")
-        if isinstance(data, dict) and isinstance(data.get("k"), Plain) and data["k"] == text and "#" not in text:
-            return text
-    except LoadError:
-        pass
+    """text as a YAML scalar this loader reads back as exactly text, in block or flow style: plain
+    when it can be, else double-quoted with JSON's escapes (which YAML's double quotes read alike)."""
+    def reads_back(document: str) -> bool:
+        try:
+            data, _ = parse_yaml(document, "")
+        except LoadError:
+            return False
+        return isinstance(data, dict) and isinstance(data.get("k"), Plain) and data["k"] == text
+
+    # plain only where it reads back alike in a block and in a flow mapping (`reply: {…}`)
+    if "#" not in text and reads_back(f"k: {text}\n") and reads_back(f"{{k: {text}, j: 1}}\n"):
+        return text
     return quoted(text)
 
 

@@ -108,6 +108,11 @@ class Extension(Strict):
 
 
 class Reply(Strict):
+    # editors know 摘要公开 needs its abstract as it is typed, like `check` does
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"disclosure": {"const": "summary"}}, "required": ["disclosure"]},
+        "then": {"required": ["abstract"], "properties": {"abstract": {"not": {"type": "null"}}}}})
+
     date: Day = Field(title="答复日期")
     doc_number: Line | None = Field(None, title="文号", description="一经写入永不改变；留空则由 proposal-docs number 编号")
     category: Line | None = Field(None, title="答复类别", description="按 proposal-docs.yaml 的 categories，默认 A/B/C")
@@ -144,8 +149,10 @@ class Feedback(Strict):
     comments: Note = Field("", title="意见建议")
 
 
+# 退办: the case is not this bureau's and was handed back to the assigning office. (A comment, not
+# a docstring: pydantic would make a docstring the schema's description, shown to clerks on hover.)
 class Returned(Strict):
-    """退办: the case is not this bureau's and was handed back to the assigning office."""
+    model_config = ConfigDict(title="退办", json_schema_extra={"description": "不属于本单位职责、已退回交办单位的案件"})
 
     date: Day = Field(title="退办日期", description="须在交办后 deadlines.<body>.return（默认 7 个工作日）之内")
     reason: Text = Field(title="退办理由", description="如 不属于本单位职责范围")
@@ -154,8 +161,9 @@ class Returned(Strict):
                                     description="与答复函同一序列；一经写入永不改变，留空则由 proposal-docs number 编号")
 
 
+# 二次办理: a further reply after a 不满意 feedback, and the opinion on it.
 class Followup(Strict):
-    """二次办理: a further reply after a 不满意 feedback, and the opinion on it."""
+    model_config = ConfigDict(title="二次办理", json_schema_extra={"description": "再次答复及其征询意见表反馈"})
 
     reply: Reply = Field(title="再次答复", description="字段与 reply 相同")
     feedback: Feedback | None = Field(None, title="再次征询意见表反馈", description="字段与 feedback 相同")
@@ -312,7 +320,13 @@ class DeadlineRules(Strict):
 class Organisation(Strict):
     name: Line = Field(title="单位全称", description="如 xx市科技和经济信息化局")
     short_name: Line = Field(title="单位简称", description="如 市科经局")
+    aliases: list[Line] = Field(default_factory=list, title="其他名称",
+                                description="交办清单中本单位的其他写法，如 市科技经信局；import 据此认出本单位")
     fonds: Note = Field("", title="全宗号")
+
+    def names(self) -> set[str]:
+        """Every way an assignment list may name this bureau."""
+        return {self.name, self.short_name, *self.aliases}
 
 
 class Numbering(Strict):

@@ -19,9 +19,13 @@ def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
     if not case.proposers and not case.proposer_org:
         yield src.finding(("proposers",), "至少写一位提案人（proposers），或写集体提案单位（proposer_org）",
                           code="no-proposer")
-    if case.title == PLACEHOLDER or PLACEHOLDER in case.proposers:
-        yield src.finding(("title",) if case.title == PLACEHOLDER else ("proposers",), "尚未填写（新建案件的占位内容）",
-                          code="placeholder", level="warning")
+    # `new` leaves 待填写 where it was not told what to write: never to be printed in a document
+    if case.title == PLACEHOLDER:
+        yield src.finding(("title",), f"案由尚未填写（仍是新建案件的占位内容“{PLACEHOLDER}”）", code="placeholder")
+    for index, name in enumerate(case.proposers):
+        if name == PLACEHOLDER:
+            yield src.finding(("proposers", index), f"提案人尚未填写（仍是新建案件的占位内容“{PLACEHOLDER}”）",
+                              code="placeholder")
     if case.title.startswith("《") or case.title.endswith("》"):
         yield src.finding(("title",), "案由不要带书名号《》，生成文件时会自动加上", code="title-brackets")
     if case.role is Role.co and not case.lead_unit:
@@ -34,6 +38,10 @@ def case_rules(item: CaseFile, year: Year | None) -> Iterator[Finding]:
         yield src.finding(("co_opinions",), "co_opinions 只用于主办件", code="co-opinions-not-lead")
 
     if year is not None:
+        if case.assigned.year != year.year:
+            yield src.finding(("assigned",), f"交办日期 {case.assigned.isoformat()} 不在所在年度文件夹 cases/{year.year}/ 的"
+                              f" {year.year} 年内：请核对交办日期，或把文件移到 cases/{case.assigned.year}/",
+                              code="assigned-other-year", level="warning")
         session = year.file.sessions.get(case.session)
         if session is None:
             known = "、".join(year.file.sessions) or "（无）"

@@ -120,7 +120,7 @@ def state_of(case: Case, deadlines: CaseDeadlines, on: dt.date, rehandle: Rehand
         return "returned"
     if rehandle is not None:
         return "rehandle_overdue" if on > rehandle.due else "rehandle"
-    if case.reply:
+    if case.reply and case.reply.date <= on:  # a reply dated after the day asked about is not sent yet then
         return "late" if case.reply.date > deadlines.due else "replied"
     if on > deadlines.due:
         return "overdue"
