@@ -181,8 +181,8 @@ def test_followup_before_the_feedback_it_answers_is_an_error(example):
     text = SECOND + "followups:\n  - reply: {date: 2024-05-25, category: A, disclosure: public, body: 再次答复}\n"
     result, lines = check(example, "p121.yaml", text)
     assert result.exit_code == 1
-    assert lines == ["cases/2024/p121.yaml:15:19 followups[0].reply.date：再次答复日期 2024-05-25 早于它所回应的反馈日期 "
-                     "2024-06-01（错误）"]
+    assert lines == ["cases/2024/p121.yaml:15:19 followups[0].reply.date：再次答复日期 2024年5月25日 早于它所回应的反馈日期 "
+                     "2024年6月1日（错误）"]
 
 
 def test_followup_without_first_reply_or_feedback(example):

@@ -47,6 +47,24 @@ def test_site_is_incremental(example):
     assert changed == {"2024/cases/p057.html"}
 
 
+def test_a_preview_committed_under_build_is_never_shown(example):
+    """Previews go into the pages as HTML: one planted in build/.cache (a pull request can carry it)
+    is converted again, not believed — only this user's key signs a preview."""
+    from conftest import edit
+
+    assert run(example, "build", "--today", "2024-06-10").exit_code == 0
+    cache = example / "build/.cache/previews"
+    planted = sorted(cache.glob("*.html"))
+    assert planted
+    for path in planted:
+        path.write_text("<p>伪造预览</p><script>alert(1)</script>", encoding="utf-8")
+    edit(example / "cases/2024/p057.yaml", "优先保障重点企业", "优先保障重点工业企业")  # pages are written again
+    assert run(example, "build", "--force", "--today", "2024-06-10").exit_code == 0
+    pages = "".join(p.read_text(encoding="utf-8") for p in (example / "build/site").rglob("*.html"))
+    assert "伪造预览" not in pages and "alert(1)" not in pages
+    assert all("伪造预览" not in p.read_text(encoding="utf-8", errors="replace") for p in cache.glob("*.html"))
+
+
 def test_site_status_follows_the_day(example):
     case = example / "cases/2024/p035.yaml"
     text = case.read_text(encoding="utf-8")

@@ -216,3 +216,9 @@ def test_every_document_gets_its_title_lines(example):
         assert all(text_width(line) <= 20 for line in context["title_lines"]), output.path
         seen.add(output.template)
     assert {"reply", "co_opinion", "feedback_form", "summary", "archive_index"} <= seen
+
+
+def test_a_middle_dot_alone_makes_no_text_chinese():
+    """Found by the property above: ")·" became "）·" — · is Latin-1 too (hypothesis, max 0x2FF)."""
+    assert fullwidth_punctuation(")·") == ")·"
+    assert fullwidth_punctuation("阿卜杜拉·买买提(委员)") == "阿卜杜拉·买买提（委员）"

@@ -24,10 +24,11 @@ _ADDRESS_TAIL = ",.;:!?()"
 
 
 def is_chinese(ch: str) -> bool:
-    """A CJK ideograph or a Chinese (full-width) punctuation mark."""
+    """A CJK ideograph or a Chinese (full-width) punctuation mark. The middle dot · is Latin-1 as much
+    as Chinese (阿卜杜拉·买买提, but also Latin text): alone it makes no text Chinese."""
     o = ord(ch)
     return (0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF
-            or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF65 or ch in "“”‘’—…·")
+            or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF65 or ch in "“”‘’—…")
 
 
 def _protected(text: str) -> set[int]:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Iterator
 
 from ..model.casefile import PLACEHOLDER
+from .clock import chinese_date
 from ..model.findings import Finding
 from ..model.models import KIND_BODY, LABELS, Role, Satisfaction
 from ..model.repository import CaseFile, Repository, Year
@@ -104,8 +105,8 @@ def _returned_and_followups(item: CaseFile) -> Iterator[Finding]:
             yield src.finding(here, f"二次办理答复的是上一轮的征询意见反馈，但 {before} 还没有填写",
                               code="followup-without-feedback")
         elif followup.reply.date < asked.date:
-            yield src.finding(here + ("reply", "date"), f"再次答复日期 {followup.reply.date} 早于它所回应的反馈日期 "
-                              f"{asked.date}", code="followup-before-feedback")
+            yield src.finding(here + ("reply", "date"), f"再次答复日期 {chinese_date(followup.reply.date)} 早于它所回应的"
+                              f"反馈日期 {chinese_date(asked.date)}", code="followup-before-feedback")
         elif Satisfaction.dissatisfied not in (asked.attitude, asked.result):
             yield src.finding(here, "上一轮反馈并无“不满意”，请核对是否需要二次办理", code="followup-not-needed",
                               level="warning")

@@ -3,15 +3,22 @@
 A pandoc conversion costs far more than rendering the document (ARCHITECTURE.md: ~36 ms per
 document for the process alone), so each .docx is converted once per content: the manifest
 already knows every output's hash, which keys the cache.
+
+A preview is HTML put into the site's pages as is, so a cached one is believed only when it carries
+an HMAC made with the user's own cache key (engine.parsecache): a file committed under build/.cache
+by someone else is converted again, never shown.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
 
+from ..engine.parsecache import cache_key
 from ..files import atomic_write
 
 
@@ -23,22 +30,43 @@ def _convert(docx: Path) -> str:
     return pypandoc.convert_file(str(docx), "html", format="docx+styles", verify_format=False)
 
 
-def previews(build_dir: Path, documents: dict[str, str], jobs: int) -> dict[str, Markup]:
+def _signature(key: bytes, digest: str, html: bytes) -> bytes:
+    return hmac.new(key, digest.encode("ascii", "replace") + b"\n" + html, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def _cached(path: Path, key: bytes | None, digest: str) -> str | None:
+    """The cached preview when this user's key signed it, else None."""
+    if key is None or not path.is_file():
+        return None
+    try:
+        signature, _, html = path.read_bytes().partition(b"\n")
+        if hmac.compare_digest(signature, _signature(key, digest, html)):
+            return html.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def previews(build_dir: Path, documents: dict[str, str], jobs: int,
+             key: bytes | None = None) -> dict[str, Markup]:
     """documents: build-relative path -> content hash. Returns path -> preview HTML fragment."""
+    key = key if key is not None else cache_key()
     cache = build_dir / ".cache" / "previews"
     result: dict[str, Markup] = {}
     missing = []
     for rel, digest in documents.items():
-        cached = cache / f"{digest}.html"
-        if cached.is_file():
-            result[rel] = Markup(cached.read_text(encoding="utf-8"))
+        html = _cached(cache / f"{digest}.html", key, digest)
+        if html is not None:
+            result[rel] = Markup(html)
         else:
             missing.append((rel, digest))
 
     def convert(item: tuple[str, str]) -> tuple[str, str]:
         rel, digest = item
         html = _convert(build_dir / rel)
-        atomic_write(cache / f"{digest}.html", html.encode("utf-8"))
+        if key is not None:
+            data = html.encode("utf-8")
+            atomic_write(cache / f"{digest}.html", _signature(key, digest, data) + b"\n" + data)
         return rel, html
 
     with ThreadPoolExecutor(max(1, jobs)) as pool:  # each conversion is its own pandoc process

@@ -6,15 +6,16 @@ from pathlib import Path
 
 from ..engine.plan import KIND_WORD
 from ..model.repository import Repository
-from ..rules.similarity import build_index, earlier_years_alike
 
 
 def similar_links(repo: Repository, href) -> dict[str, list[dict]]:
     """By case file: [{"href", "title", "label", "percent"}], best first; href(*parts) makes a
     relative link from a case page (site/<year>/cases/) to another one."""
-    items = list(repo.all_cases())
-    if not items:
+    if len(repo.years) < 2:  # no earlier year to look in: numpy and scipy are not even loaded
         return {}
+    items = list(repo.all_cases())
+    from ..rules.similarity import build_index, earlier_years_alike
+
     links: dict[str, list[dict]] = {}
     for rel, matches in earlier_years_alike(build_index(items)).items():
         links[rel] = [{"href": href("../..", str(m.year), "cases", Path(m.item.rel).stem + ".html"),
