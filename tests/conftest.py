@@ -83,3 +83,17 @@ def serving(root: Path) -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of running processes (other than this one) that contain text."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and int(proc.name) != os.getpid():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(cmdline)
+    return found

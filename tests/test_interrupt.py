@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT, run
+from conftest import PROJECT_ROOT, processes_mentioning, run
 from proposal_docs.files import lock_if_free
 from proposal_docs.sample import generate
 
@@ -37,19 +37,6 @@ def many(tmp_path_factory) -> Path:
 def documents(root: Path) -> dict[str, str]:
     return {p.relative_to(root / "build").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in (root / "build").rglob("*.docx") if not p.name.startswith(".")}
-
-
-def processes_mentioning(text: str) -> list[str]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit() and int(proc.name) != os.getpid():
-            try:
-                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            except OSError:
-                continue
-            if text in cmdline:
-                found.append(cmdline)
-    return found
 
 
 def interrupt_after(root: Path, files: int, *args: str) -> subprocess.CompletedProcess:

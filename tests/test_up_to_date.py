@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import edit, own_template, run
+from conftest import edit, own_template, processes_mentioning, run
 from proposal_docs.engine.stamp import forget, snapshot_inputs, up_to_date
 from proposal_docs.render.text import document_text
 
@@ -125,19 +125,6 @@ def test_the_shortcut_agrees_with_the_full_path(example, operations):
         assert up_to_date(example, snapshot_inputs(example), site=False) == 28  # and it is stamped again
 
 
-def _processes_mentioning(text: str) -> list[str]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit() and int(proc.name) != os.getpid():
-            try:
-                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            except OSError:
-                continue
-            if text in cmdline:
-                found.append(cmdline)
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to list processes")
 def test_a_build_leaves_no_process_behind(example):
     """`build` is one process from start to end: nothing it starts outlives it (not under CI either)."""
@@ -145,7 +132,7 @@ def test_a_build_leaves_no_process_behind(example):
     result = subprocess.run([sys.executable, "-m", "proposal_docs", "--root", str(example), "build", "-j", "2"],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
-    assert _processes_mentioning(str(example)) == []
+    assert processes_mentioning(str(example)) == []
     assert not (example / "build" / ".server").exists()
 
 
