@@ -115,20 +115,20 @@ def similar(opts: Options, file: str | None, title: str | None, limit: int, fmt:
 
     if (file is None) == (title is None):
         raise click.UsageError("请给出一个案件文件，或用 --title 给出案由（二者选一）")
-    repo = load(opts.repository_root())
+    corpus = load(opts.repository_root())
     try:
-        item = find_case(repo, Path(file)) if file else None
+        item = find_case(corpus, Path(file)) if file else None
     except NotACase as exc:
         print_findings(opts.console, exc.findings, "text")
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1 if exc.findings else 2)
-    found = rows(repo, similar_cases(repo, item=item, title=title, limit=limit))
+    found = rows(similar_cases(corpus, item=item, title=title, limit=limit))
     if fmt == "json":
         click.echo(as_json(found))
     else:
-        print_similar(found, item.case.title if item else title)
-    if repo.errors:
-        click.echo(f"注意：有 {len(repo.errors)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
+        print_similar(found, item.title if item else title)
+    if corpus.left_out:
+        click.echo(f"注意：有 {len(corpus.left_out)} 个错误的文件未列入，请运行 proposal-docs check。", err=True)
 
 
 @main.command()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import click
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
-from ..commands.status import Status, describe
+import click
+
 from ..model.findings import Finding, to_github, to_json
+
+if TYPE_CHECKING:  # rich, and status with its models (pydantic), only where used: `similar` needs neither
+    from rich.console import Console
+
+    from ..commands.status import Status
 
 
 def print_findings(console: Console, findings: list[Finding], fmt: str) -> None:
@@ -17,6 +21,8 @@ def print_findings(console: Console, findings: list[Finding], fmt: str) -> None:
         if findings:
             click.echo(to_github(findings))
     elif console.is_terminal and findings:
+        from rich.table import Table
+
         table = Table()
         table.add_column("位置", no_wrap=True)  # file:line:column must stay whole to be clickable
         table.add_column("字段", overflow="fold")
@@ -31,6 +37,10 @@ def print_findings(console: Console, findings: list[Finding], fmt: str) -> None:
 
 
 def print_status(console: Console, report: Status, on) -> None:
+    from rich.table import Table
+
+    from ..commands.status import describe
+
     table = Table(title=f"未办结案件（{on.isoformat()}）")
     for header in ("期限", "剩余天数", "状态", "案件", "案由", "文件"):
         table.add_column(header)

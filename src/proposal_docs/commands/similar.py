@@ -1,19 +1,23 @@
 """`proposal-docs similar FILE | --title TEXT`: the earlier cases most like this one, so that an
-earlier answer can be the start of a new reply (rules/similarity.py says how they are compared)."""
+earlier answer can be the start of a new reply (rules/similarity.py says how they are compared).
+
+Only the years whose files changed since the last run are read and validated; the others come
+from their digests under build/.cache/similar (engine/similarcache.py), so that the answer on ten
+years of cases takes well under a second. Pydantic and YAML are not even imported when nothing
+changed.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine.parsecache import ParseCache
+from ..engine.similarcache import SimilarCache, YearDigest, listings
 from ..model.findings import Finding
-from ..model.layout import BUILD_DIR
-from ..model.models import Case, Role
-from ..model.repository import CaseFile, Repository
-from ..rules.checking import load_repository
-from ..rules.similarity import Match, build_index, case_text, similar_to
+from ..model.layout import BUILD_DIR, year_folders
+from ..rules.comparable import Comparable, comparable
+from ..rules.similarity import Match, build_index, similar_to
 
 
 class NotACase(Exception):
@@ -24,52 +28,97 @@ class NotACase(Exception):
         self.findings = findings or []
 
 
-def load(root: Path) -> Repository:
-    """The repository, unchanged files taken from build's parse cache (and what was parsed anew
-    kept there for the next run, as `build` does)."""
-    cache = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
-    repo = load_repository(root, cache)
-    if not repo.errors and (root / BUILD_DIR).is_dir():  # like build: invalid input leaves build/ untouched
+@dataclass
+class Corpus:
+    """Every valid case of the repository as `similar` compares them."""
+
+    root: Path
+    years: dict[int, YearDigest] = field(default_factory=dict)
+    outside: set[str] = field(default_factory=set)  # YAML under cases/ but outside any year folder (never read)
+
+    @property
+    def items(self) -> list[Comparable]:
+        """Year by year, each in reading order: the order ties keep, whichever way a year came."""
+        return [item for _, digest in sorted(self.years.items()) for item in digest.cases]
+
+    @property
+    def left_out(self) -> set[str]:
+        """The files not compared because of their errors."""
+        return self.outside.union(*(digest.left_out for digest in self.years.values()))
+
+
+def _read(root: Path, unread: set[int], cache=None):
+    """The repository without the given years, read, validated and checked (the one way files are read)."""
+    from ..rules.checking import load_repository  # pydantic and YAML: only when a file must be read
+
+    # no year is left out for its document numbers' sake: these are compared with nothing here
+    return load_repository(root, cache, dict.fromkeys(unread, []))
+
+
+def load(root: Path) -> Corpus:
+    """The valid cases of every year: from the year's digest while none of its files changed, else
+    read and validated (a year's cases are valid or not by its own files and the project file
+    alone). When build/ exists and no file had to be left out, what was read is kept: its digests,
+    and the parse cache as `build` keeps it."""
+    build_dir = root / BUILD_DIR
+    store = SimilarCache(build_dir)
+    now = listings(root)  # before anything is read: a file changed meanwhile is read again next time
+    problems: list = []
+    year_folders(root, problems)  # what lies outside the year folders, never read, is still left out
+    corpus = Corpus(root, outside={rel for rel, _, level, _ in problems if level == "error"})
+    for year, listing in now.items():
+        digest = store.get(year, listing)
+        if digest is not None:
+            corpus.years[year] = digest
+    if corpus.years and len(corpus.years) == len(now):
+        return corpus
+    from ..engine.parsecache import ParseCache
+
+    cache = ParseCache(build_dir / ".cache" / "parsed")
+    repo = _read(root, set(corpus.years), cache)
+    read = {}
+    for number, year in repo.years.items():
+        read[number] = YearDigest([comparable(item, year) for item in year.cases])
+    for number in set(now) - set(corpus.years) - set(read):  # a year folder that gave no year (a bad year.yaml)
+        read[number] = YearDigest()
+    for number, digest in read.items():
+        compared = {item.rel for item in digest.cases}
+        digest.left_out = sorted({f.file for f in repo.findings
+                                  if f.is_error and f.file.startswith(f"cases/{number}/") and f.file not in compared})
+    corpus.years.update(read)
+    if not corpus.left_out and build_dir.is_dir():  # like build: invalid input leaves build/ untouched
         cache.save()
-    return repo
+        for number, digest in read.items():
+            if number in now:
+                store.put(number, now[number], digest)
+    return corpus
 
 
-def find_case(repo: Repository, file: Path) -> CaseFile:
+def find_case(corpus: Corpus, file: Path) -> Comparable:
     try:
-        rel = file.resolve().relative_to(repo.root.resolve()).as_posix()
+        rel = file.resolve().relative_to(corpus.root.resolve()).as_posix()
     except ValueError:
-        raise NotACase(f"{file} 不在文档仓库 {repo.root} 中") from None
-    for item in repo.all_cases():
+        raise NotACase(f"{file} 不在文档仓库 {corpus.root} 中") from None
+    for item in corpus.items:
         if item.rel == rel:
             return item
-    problems = [f for f in repo.findings if f.file == rel and f.is_error]
+    # not among the valid cases: its year (and what lies outside the year folders) read again to say why
+    parts = rel.split("/")
+    others = {year for year in corpus.years if len(parts) < 3 or parts[:2] != ["cases", str(year)]}
+    problems = [f for f in _read(corpus.root, others).findings if f.file == rel and f.is_error]
     if problems:
         raise NotACase(f"{rel} 有 {len(problems)} 个错误，请先修正（proposal-docs check）", problems)
     raise NotACase(f"{rel} 不是案件文件（应为 cases/<年度>/ 下除 year.yaml 外的 .yaml 文件）")
 
 
-def similar_cases(repo: Repository, *, item: CaseFile | None = None, title: str | None = None,
+def similar_cases(corpus: Corpus, *, item: Comparable | None = None, title: str | None = None,
                   limit: int = 5) -> list[Match]:
     """The cases of other sessions most like the case (its title and reply) or like the title."""
-    index = build_index(list(repo.all_cases()))
+    index = build_index(corpus.items)
     if item is not None:
-        year = int(item.rel.split("/")[1])
-        return similar_to(index, *case_text(item), exclude_session=(year, item.case.session),
+        return similar_to(index, item.title, item.text, exclude_session=(item.year, item.session),
                           exclude_file=item.rel, limit=limit)
     return similar_to(index, title or "", limit=limit)
-
-
-def outcome(case: Case) -> str:
-    """What became of a case, in a word or two: 答复类别 (of the last reply), 会办意见, 退办, 未答复."""
-    if case.returned:
-        return "退办"
-    if case.reply is None:
-        return "未答复"
-    if case.role is Role.co:
-        return "会办意见"
-    last = case.rounds[-1][0]
-    again = "再次答复 " if case.followups else ""
-    return f"{again}{last.category}类" if last.category else f"{again or '已答复'}".strip()
 
 
 @dataclass(frozen=True)
@@ -84,15 +133,9 @@ class Row:
     file: str
 
 
-def rows(repo: Repository, matches: list[Match]) -> list[Row]:
-    result = []
-    for match in matches:
-        case = match.item.case
-        year = repo.years.get(match.year)
-        session = year.file.sessions[case.session].name if year and case.session in year.file.sessions else case.session
-        result.append(Row(match.percent, match.year, session, case.number, case.title, outcome(case),
-                          (case.reply.doc_number or "") if case.reply else "", match.item.rel))
-    return result
+def rows(matches: list[Match]) -> list[Row]:
+    return [Row(m.percent, m.item.year, m.item.session_name, m.item.number, m.item.title, m.item.outcome,
+                m.item.doc_number, m.item.rel) for m in matches]
 
 
 def as_json(found: list[Row]) -> str:

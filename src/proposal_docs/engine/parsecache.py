@@ -10,20 +10,15 @@ Entries are keyed by the file's content hash; validation runs again on every rea
 entry cannot let an invalid case through.
 
 build/ may come from anyone (a pull request can commit it), so a shard is plain JSON — never
-pickle — and carries an HMAC made with a key that lives outside the repository, in the user's
-cache folder. A shard written anywhere else, or changed by hand, is ignored: it could otherwise
-make a build print what no case file says.
+pickle — signed with the user's own key (engine.signing): a shard written anywhere else, or
+changed by hand, is ignored.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -32,40 +27,9 @@ from ..files import atomic_write
 from ..model.findings import Finding
 from ..model.loading import Source
 from ..model.scalars import Plain
+from .signing import cache_key, sign, verified
 
 FORMAT = f"proposal-docs parsed 4 {__version__}"
-
-
-def user_cache_folder() -> Path:
-    """Where per-user state lives: %LOCALAPPDATA% on Windows, $XDG_CACHE_HOME or ~/.cache elsewhere."""
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "proposal-docs"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "proposal-docs"
-
-
-def cache_key() -> bytes | None:
-    """This user's secret for signing caches, made on first use; None where it cannot be kept."""
-    path = user_cache_folder() / "cache-key"
-    try:
-        key = path.read_bytes()
-        if len(key) >= 32:
-            return key
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another build made it just now
-        try:
-            return path.read_bytes() or None
-        except OSError:
-            return None
-    except OSError:
-        return None
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "wb") as file:
-        file.write(key)
-    return key
 
 
 def shard_name(rel: str) -> str:
@@ -100,10 +64,8 @@ class ParseCache:
         if self.key is None:
             return {}
         try:
-            raw = (self.folder / f"{name}.json").read_bytes()
-            signature, _, body = raw.partition(b"\n")
-            expected = hmac.new(self.key, body, hashlib.sha256).hexdigest().encode("ascii")
-            if not hmac.compare_digest(signature, expected):
+            body = verified(self.key, (self.folder / f"{name}.json").read_bytes())
+            if body is None:
                 return {}
             data = json.loads(body)
             return data["entries"] if data.get("format") == FORMAT else {}
@@ -145,8 +107,7 @@ class ParseCache:
         """Write the shards that changed (the build calls this once the input proved valid)."""
         self._set_aside()
         for name, body in sorted(self.changed.items()):
-            signature = hmac.new(self.key, body, hashlib.sha256).hexdigest().encode("ascii")
-            atomic_write(self.folder / f"{name}.json", signature + b"\n" + body)
+            atomic_write(self.folder / f"{name}.json", sign(self.key, body))
         self.changed.clear()
 
 

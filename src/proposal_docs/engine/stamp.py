@@ -198,7 +198,7 @@ def up_to_date(root: str | os.PathLike, inputs: Snapshot, site: bool, given_toda
     return sum(len(files) for _, files in stamped_outputs)
 
 
-def _by_year(entries) -> dict[str | None, list]:
+def by_year(entries) -> dict[str | None, list]:
     """Entries whose path is cases/<year>/… or <year>/… by that year; every other one under None."""
     groups: dict[str | None, list] = {}
     for entry in entries:
@@ -222,10 +222,10 @@ def unchanged_years(root: str | os.PathLike, inputs: Snapshot) -> dict[int, list
     if stamp is None:
         return {}
     stamped_inputs, stamped_outputs, numbers = stamp[2], stamp[3], stamp[4]
-    now, before = _by_year(inputs), _by_year(stamped_inputs)
+    now, before = by_year(inputs), by_year(stamped_inputs)
     if now.get(None) != before.get(None):
         return {}
-    outputs = _by_year(stamped_outputs)
+    outputs = by_year(stamped_outputs)
     return {int(year): numbers[int(year)] for year, entries in now.items()
             if year is not None and entries == before.get(year) and int(year) in numbers
             and outputs_unchanged(build_dir, outputs.get(year, ()))}

@@ -26,22 +26,11 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from ..model.repository import CaseFile
+from .comparable import Comparable
 
-# The opening of a reply names its subject (一、关于……); what follows is mostly the bureau's measures,
-# worded alike in every reply. Comparing the first characters keeps the answer fast on ten years of
-# full-length replies (a 1,600-character reply is ten times the work and the memory) at no visible
-# cost to which cases come first.
-REPLY_CHARS = 400
 TITLE_WEIGHT = 3.0  # a title says what a case is about; a reply also says much about how it was handled
 _COMMON_SHARE, _COMMON_FROM = 0.5, 20  # from 20 cases on, pairs in more than half of them are left out
 _CHUNK = 512  # rows multiplied at once when every case is compared with every other: bounds the memory
-
-
-def case_text(item: CaseFile) -> tuple[str, str]:
-    """(title, body) of a case as they are compared: the body is the opening of every reply of it,
-    second ones too (see REPLY_CHARS)."""
-    return item.case.title, "\n".join(reply.body[:REPLY_CHARS] for reply, _ in item.case.rounds)
 
 
 def _word_characters(codes: np.ndarray) -> np.ndarray:
@@ -67,7 +56,7 @@ def _bigrams(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 class Index:
     """TF-IDF vectors of a list of cases, one row each, rows of unit length."""
 
-    items: list[CaseFile]
+    items: list[Comparable]
     vocabulary: np.ndarray  # sorted bigram ids
     idf: np.ndarray
     matrix: sparse.csr_matrix
@@ -82,8 +71,9 @@ class Index:
             rows.append(owner[known])
             columns.append(where[known])
             weights.append(np.full(int(known.sum()), weight))
-        return _weighted(np.concatenate(rows), np.concatenate(columns), np.concatenate(weights),
-                         (len(texts), len(self.vocabulary)), self.idf)
+        counts = _counts(np.concatenate(rows), np.concatenate(columns), np.concatenate(weights),
+                         (len(texts), len(self.vocabulary)))
+        return _weighted(counts, self.idf)
 
     def scores(self, title: str, body: str = "") -> np.ndarray:
         """Cosine similarity of the given text with every case of the index."""
@@ -91,20 +81,26 @@ class Index:
         return np.asarray((self.matrix @ query.T).todense()).ravel()
 
 
-def _weighted(rows, columns, weights, shape, idf) -> sparse.csr_matrix:
-    """Sublinear term frequency (1 + log tf) times idf, rows scaled to unit length."""
+def _counts(rows, columns, weights, shape) -> sparse.csr_matrix:
+    """How often each text (row) has each bigram (column), a title's pairs counting TITLE_WEIGHT."""
     counts = sparse.csr_matrix((weights, (rows, columns)), shape=shape)  # duplicates are summed
     counts.sum_duplicates()
+    return counts
+
+
+def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """The counts, in place, as sublinear term frequency (1 + log tf) times idf, rows of unit length."""
     counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
     counts.eliminate_zeros()  # the pairs too common to count
     norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ counts)
+    counts.data *= np.repeat(1.0 / norms, np.diff(counts.indptr))
+    return counts
 
 
-def build_index(items: Sequence[CaseFile]) -> Index:
+def build_index(items: Sequence[Comparable]) -> Index:
     items = list(items)
-    texts = [case_text(item) for item in items]
+    texts = [(item.title, item.text) for item in items]
     owners, ids, weights = [], [], []
     for part, weight in ((0, TITLE_WEIGHT), (1, 1.0)):
         owner, found = _bigrams([text[part] for text in texts])
@@ -114,32 +110,24 @@ def build_index(items: Sequence[CaseFile]) -> Index:
     all_ids = np.concatenate(ids)
     vocabulary, columns = np.unique(all_ids, return_inverse=True)
     rows = np.concatenate(owners)
-    # document frequency: in how many cases each bigram occurs at least once
-    present = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(items), len(vocabulary)))
-    present.sum_duplicates()
-    df = np.bincount(present.indices, minlength=len(vocabulary))
+    counts = _counts(rows, columns, np.concatenate(weights), (len(items), len(vocabulary)))
+    # document frequency: in how many cases each bigram occurs at least once (a stored count is never 0)
+    df = np.bincount(counts.indices, minlength=len(vocabulary))
     idf = np.log((1 + len(items)) / (1 + df)) + 1.0
     if len(items) >= _COMMON_FROM:  # pairs in most cases (关于, 建议, 我局) tell nothing and cost the most
         idf[df > _COMMON_SHARE * len(items)] = 0.0
-    matrix = _weighted(rows, columns, np.concatenate(weights), (len(items), len(vocabulary)), idf)
+    matrix = _weighted(counts, idf)
     return Index(items, vocabulary, idf, matrix)
 
 
 @dataclass(frozen=True)
 class Match:
-    item: CaseFile
-    year: int
+    item: Comparable
     score: float  # cosine similarity, 0 to 1
 
     @property
     def percent(self) -> int:
         return round(self.score * 100)
-
-
-def _year_of(item: CaseFile) -> int:
-    """The year folder the case is filed in (cases/<year>/…)."""
-    parts = item.rel.split("/")
-    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else item.case.assigned.year
 
 
 def similar_to(index: Index, title: str, body: str = "", *, exclude_session: tuple[int, str] | None = None,
@@ -153,10 +141,9 @@ def similar_to(index: Index, title: str, body: str = "", *, exclude_session: tup
         if scores[i] <= 0 or len(found) >= limit:
             break
         item = index.items[i]
-        year = _year_of(item)
-        if item.rel == exclude_file or (year, item.case.session) == exclude_session:
+        if item.rel == exclude_file or (item.year, item.session) == exclude_session:
             continue
-        found.append(Match(item, year, float(scores[i])))
+        found.append(Match(item, float(scores[i])))
     return found
 
 
@@ -166,7 +153,7 @@ def earlier_years_alike(index: Index, limit: int = 3) -> dict[str, list[Match]]:
     All pairs at once, a year's cases against those of the years before it, a chunk of rows at
     a time (the product of two sparse matrices, in C); the best of each row by argpartition.
     """
-    years = np.array([_year_of(item) for item in index.items], dtype=np.int64)
+    years = np.array([item.year for item in index.items], dtype=np.int64)
     result: dict[str, list[Match]] = {item.rel: [] for item in index.items}
     for year in np.unique(years):
         rows, columns = np.flatnonzero(years == year), np.flatnonzero(years < year)
@@ -179,8 +166,7 @@ def earlier_years_alike(index: Index, limit: int = 3) -> dict[str, list[Match]]:
             block = (index.matrix[chunk] @ earlier).toarray()
             best = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
             for row, scores, picks in zip(chunk, block, best):
-                matches = [Match(index.items[columns[j]], int(years[columns[j]]), float(scores[j]))
-                           for j in picks if scores[j] > 0]
+                matches = [Match(index.items[columns[j]], float(scores[j])) for j in picks if scores[j] > 0]
                 matches.sort(key=lambda m: (-m.score, m.item.rel))
                 result[index.items[row].rel] = matches
     return result

@@ -5,20 +5,18 @@ document for the process alone), so each .docx is converted once per content: th
 already knows every output's hash, which keys the cache.
 
 A preview is HTML put into the site's pages as is, so a cached one is believed only when it carries
-an HMAC made with the user's own cache key (engine.parsecache): a file committed under build/.cache
+an HMAC made with the user's own cache key (engine.signing): a file committed under build/.cache
 by someone else is converted again, never shown.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
 
-from ..engine.parsecache import cache_key
+from ..engine.signing import cache_key, sign, verified
 from ..files import atomic_write
 
 
@@ -30,17 +28,13 @@ def _convert(docx: Path) -> str:
     return pypandoc.convert_file(str(docx), "html", format="docx+styles", verify_format=False)
 
 
-def _signature(key: bytes, digest: str, html: bytes) -> bytes:
-    return hmac.new(key, digest.encode("ascii", "replace") + b"\n" + html, hashlib.sha256).hexdigest().encode("ascii")
-
-
 def _cached(path: Path, key: bytes | None, digest: str) -> str | None:
     """The cached preview when this user's key signed it, else None."""
     if key is None or not path.is_file():
         return None
     try:
-        signature, _, html = path.read_bytes().partition(b"\n")
-        if hmac.compare_digest(signature, _signature(key, digest, html)):
+        html = verified(key, path.read_bytes(), digest.encode("ascii", "replace"))
+        if html is not None:
             return html.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         pass
@@ -66,7 +60,7 @@ def previews(build_dir: Path, documents: dict[str, str], jobs: int,
         html = _convert(build_dir / rel)
         if key is not None:
             data = html.encode("utf-8")
-            atomic_write(cache / f"{digest}.html", _signature(key, digest, data) + b"\n" + data)
+            atomic_write(cache / f"{digest}.html", sign(key, data, digest.encode("ascii", "replace")))
         return rel, html
 
     with ThreadPoolExecutor(max(1, jobs)) as pool:  # each conversion is its own pandoc process
