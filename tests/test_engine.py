@@ -61,6 +61,21 @@ def test_an_archive_index_whose_rows_did_not_change_is_not_rendered_again(exampl
     assert "输入均未改动" in run(example, "build").output  # and the new fingerprint was recorded
 
 
+def test_a_summary_whose_content_did_not_change_is_not_rendered_again(example):
+    """Early cutoff of the work summary: a co-handled case's opinion is in none of its figures."""
+    run(example, "build")
+    summary = example / "build/2024/办理工作总结-政协提案.docx"
+    before = summary.read_bytes()
+    edit(example / "cases/2024/p016.yaml", "今年已推送企业名单156家", "今年已推送企业名单160家")
+    result = run(example, "-v", "build")
+    assert written(result) == {"2024/会办意见/提案第016号-关于加大对科技型中小企业融资支持力度的建议.docx"}
+    assert summary.read_bytes() == before
+    # and a change its figures show is still seen: one case fewer to count
+    (example / "cases/2024/p016.yaml").unlink()
+    assert "2024/办理工作总结-政协提案.docx" in written(run(example, "-v", "build"))
+    assert summary.read_bytes() != before
+
+
 def test_the_archive_index_follows_its_template_even_when_its_rows_stay(example):
     run(example, "build")
     template = own_template(example, "archive_index")

@@ -24,13 +24,13 @@ from typing import Callable
 from ..engine.fingerprints import Hasher, content_print, fingerprints
 from ..engine.manifest import intact, read_manifest, record, remove_output, stat_of, write_manifest
 from ..engine.parsecache import ParseCache
-from ..engine.plan import LETTER_TEMPLATES, Output, counted_letters, letter_key, name_clashes, plan, session_labels, templates_of
+from ..engine.plan import Output, counted_letters, letter_key, name_clashes, plan, session_labels, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
 from ..files import atomic_write, exclusive_lock
 from ..model.layout import BUILD_DIR, LOCK_FILE, reason, template_label, template_path
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
-from ..render.contexts import LetterPages, archive_content_key
+from ..render.contexts import LetterPages, content_key
 from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
@@ -148,7 +148,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
             write(cases_todo)
             pages = letter_pages_known(repo, manifest)
             if not force:
-                letters = LetterPages(warm.templates.get(repo.root, LETTER_TEMPLATES), pages)
+                letters = LetterPages(warm.templates.lazily(repo.root), pages)
                 years_todo = _cut_off_unchanged_content(repo, years_todo, old, manifest, prints, build_dir, hasher,
                                                         letters)
                 total = len(cases_todo) + len(years_todo)
@@ -208,16 +208,17 @@ def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[s
                                letters: LetterPages) -> list[Output]:
     """Drop the outputs whose inputs changed but whose content did not ("early cutoff").
 
-    An archive index lists every case of its year, so any edit changes its inputs; but a reply's
-    wording rarely changes its rows, and rendering a thousand rows is the largest part of a small
-    rebuild. So archive indexes are compared by what they show (archive_content_key), their 页数
-    counted on the letters rendered from their templates.
+    An archive index and a work summary draw on every case of their year, so any edit changes their
+    inputs; but a reply's wording rarely changes their rows and figures, and rendering them is the
+    largest part of a small rebuild. So they are compared by what they show
+    (render.contexts.content_key), the index's 页数 counted on the letters rendered from their
+    templates.
     """
     kept = []
     for output in todo:
         entry = old.get(output.path, {})
-        if output.template == "archive_index" and entry.get("content"):
-            key = content_print(output, archive_content_key(repo, output, letters), hasher)
+        if entry.get("content") and (shown := content_key(repo, output, letters)) is not None:
+            key = content_print(output, shown, hasher)
             if key == entry["content"] and intact(os.path.join(build_dir, output.path), old, output.path):
                 manifest[output.path] = {**old[output.path], "fingerprint": prints[output.path]}
                 continue

@@ -8,6 +8,7 @@ import signal
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Callable, Iterator
 
 from ..engine.plan import LETTER_TEMPLATES, Output, templates_of
@@ -41,6 +42,29 @@ class Templates:
                 known = self.prepared[name] = (digest, PreparedTemplate(path, self.env, content))
             result[name] = known[1]
         return result
+
+    def lazily(self, root: Path) -> Mapping[str, PreparedTemplate]:
+        """The templates by name, each prepared when first looked up (most builds need none)."""
+        return _Lazily(self, root)
+
+
+class _Lazily(Mapping):
+    def __init__(self, templates: Templates, root: Path):
+        self.templates, self.root = templates, root
+        self.names: set[str] = set()  # the ones looked up: the hash check only once per build
+
+    def __getitem__(self, name: str) -> PreparedTemplate:
+        if name in self.names:
+            return self.templates.prepared[name][1]
+        found = self.templates.get(self.root, [name])[name]
+        self.names.add(name)
+        return found
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 _worker_repo: Repository | None = None

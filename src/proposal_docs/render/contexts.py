@@ -171,6 +171,7 @@ class LetterPages:
     template."""
 
     def __init__(self, templates: Prepared, known: Mapping[str, int] | None = None):
+        """templates: looked up only for a letter whose pages are not known (may prepare them then)."""
         self.templates = templates
         self.known = known or {}
         self.counted: dict[str, int] = {}  # what was not known and counted here, by letter_key
@@ -281,16 +282,27 @@ def summary_context(repo: Repository, output: Output) -> Rendered:
     body = output.body
     stats = year_statistics([i.case for i in year.cases], year.file, repo.project, body)
     written = year.file.summary.sections
-    sections = {}
-    for key in SUMMARY_SECTIONS:
-        for name in (key, key + "_extra"):
-            sections[name] = body_paragraphs(typeset(repo, written[name])) if written.get(name, "").strip() else None
+    texts = {name: typeset(repo, written[name]) if written.get(name, "").strip() else None
+             for key in SUMMARY_SECTIONS for name in (key, key + "_extra")}
     words = dict(BODY_WORDS[body], cc=repo.project.cc_for(body))
     date = year.file.summary.date or dt.date(output.year, 12, 31)
     context = {"org": repo.project.organisation, "year": output.year, "stats": stats, "body_words": words,
-               "kind_word": KIND_WORD[body], "sections": sections, "summary_date": date}
+               "kind_word": KIND_WORD[body], "sections": texts, "summary_date": date}
     title = _titled(repo, context, f"{repo.project.organisation.name}关于{output.year}年市{words['full']}办理工作情况的总结")
-    return Rendered(context, title, date)
+    # the repr of the statistics (dataclasses), the texts, dates and settings says all the summary shows
+    key = hashlib.sha256(repr(sorted(context.items())).encode("utf-8")).hexdigest()
+    context["sections"] = {name: body_paragraphs(text) if text else None for name, text in texts.items()}
+    return Rendered(context, title, date, key)
+
+
+def content_key(repo: Repository, output: Output, letters: LetterPages) -> str | None:
+    """What a year's document shows, as a hash, when it can be named without rendering it: a
+    build compares it with the last one's and keeps the document when they are equal."""
+    if output.template == "archive_index":
+        return archive_content_key(repo, output, letters)
+    if output.template == "summary":
+        return summary_context(repo, output).content_key
+    return None
 
 
 _CASE_BUILDERS = {"reply": reply_context, "co_opinion": co_opinion_context, "feedback_form": feedback_context,
