@@ -51,7 +51,8 @@ def _read(root: Path, unread: set[int], cache=None):
     """The repository without the given years, read, validated and checked (the one way files are read)."""
     from ..rules.checking import load_repository  # pydantic and YAML: only when a file must be read
 
-    # no year is left out for its document numbers' sake: these are compared with nothing here
+    # the unread years' document numbers are not given: the rules' findings decide nothing here, as
+    # a finding never takes a valid case out of all_cases()
     return load_repository(root, cache, dict.fromkeys(unread, []))
 
 
