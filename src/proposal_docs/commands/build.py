@@ -34,7 +34,6 @@ from ..render.contexts import LetterPages, content_key
 from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
-from .extras import write_extras
 
 LOCK = LOCK_FILE
 
@@ -158,6 +157,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
             report.unchanged = len(manifest) - len(report.written)
             if site_today is not None:
                 from ..site import build_site  # pandoc and the site templates only when asked
+                from .extras import write_extras  # icalendar too
 
                 hashes = {path: entry["hash"] for path, entry in manifest.items()}
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)

@@ -115,6 +115,11 @@ def fullwidth_punctuation(text: str) -> str:
     """
     if not isinstance(text, str) or not _HALF_MARKS.search(text):
         return text
+    return _converted(text)
+
+
+@functools.lru_cache(maxsize=8192)  # the same names, titles and replies are printed in many documents
+def _converted(text: str) -> str:
     while True:
         converted = _pass(text)
         if converted == text or not _HALF_MARKS.search(converted):  # the usual case: one round
