@@ -60,6 +60,7 @@ class Warm:
 
     templates: Templates = field(default_factory=Templates)
     parsed: ParseCache | None = None
+    planned: tuple[Repository, list[Output]] | None = None  # the plan load_for_build made, and of what
 
 
 def load_for_build(root: Path, warm: Warm, unread: dict[int, list[tuple[str, str]]] | None = None) -> Repository:
@@ -72,7 +73,8 @@ def load_for_build(root: Path, warm: Warm, unread: dict[int, list[tuple[str, str
         warm.parsed = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
     repo = load_repository(root, warm.parsed, unread)
     if not repo.errors:  # two documents to one file name: refused like an invalid case
-        repo.findings += name_clashes(repo, plan(repo))
+        warm.planned = (repo, plan(repo))
+        repo.findings += name_clashes(repo, warm.planned[1])
     return repo
 
 
@@ -100,7 +102,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         if warm.parsed is not None:
             warm.parsed.save()
         hasher = Hasher(repo)
-        wanted = plan(repo)
+        wanted = warm.planned[1] if warm.planned and warm.planned[0] is repo else plan(repo)
         for template in sorted({name for o in wanted for name in templates_of(o)}):
             try:
                 template_path(repo.root, template).stat()
