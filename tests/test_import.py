@@ -51,6 +51,7 @@ def test_import_twice_with_a_hand_edit_in_between(example, tmp_path):
     hand = edited.read_bytes()
     second = run(example, "import", str(sheet), "--session", "cppcc-13-4")
     assert "新建 0 件，跳过 4 行" in second.output
+    assert "已新建" not in second.output  # no empty table of nothing made
     assert edited.read_bytes() == hand
     assert run(example, "check", "--today", "2024-04-01").exit_code == 0
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import edit, run
 from proposal_docs.render.text import document_text
-from proposal_docs.render.typography import fullwidth_punctuation, text_width, title_lines
+from proposal_docs.render.typography import _title_cuts, fullwidth_punctuation, text_width, title_lines
 
 # --- punctuation -----------------------------------------------------------------------------
 
@@ -161,6 +161,20 @@ def test_title_lines_fit_keep_words_and_stay_balanced(title, width):
         widths = [text_width(line) for line in lines]
         assert min(widths) >= max(widths) / 3, lines
         assert not any(line[0] in "，。、；：？！）》" for line in lines)
+
+
+DIGITS_AND_WORDS = st.text(st.sampled_from(list("关于市政协十四届一次会议第号提案的答复和《》（）、，.%Ab 0123456789")),
+                           min_size=2, max_size=50)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DIGITS_AND_WORDS, st.randoms(use_true_random=False), st.sampled_from([20, 12, 7]))
+def test_digits_of_any_value_break_alike(title, rng, width):
+    """title_lines works a title out once for all the numbers of its length (第7号 as 第3号): the
+    rules themselves must see no difference between one ASCII digit and another."""
+    other = "".join(rng.choice("0123456789") if ch.isdigit() and ch.isascii() else ch for ch in title)
+    search = _title_cuts.__wrapped__  # the rules, without the remembered answers
+    assert search(title.strip(), float(width)) == search(other.strip(), float(width))
 
 
 @settings(max_examples=200, deadline=None)

@@ -134,17 +134,18 @@ def test_full_width_space_after_a_colon_is_named_on_its_line(example, old, new):
 @pytest.mark.parametrize("old, new, said", [("proposers: [聂银峰]", "proposers: [聂银峰", "方括号“[ ]”没有闭合"),
                                             ("phone: 0556-5551201}", "phone: 0556-5551201", "花括号“{ }”没有闭合"),
                                             ("proposers: [聂银峰]", "proposers: [聂银峰,", "方括号")])
-def test_unclosed_brackets_are_said_in_chinese(example, old, new, said):
+def test_unclosed_brackets_are_said_in_chinese_on_the_bracket_s_line(example, old, new, said):
     edit(example / P007, old, new)
     result, found = findings(example)
     assert result.exit_code == 1 and said in found[0]["message"] and not any(c.isascii() and c.isalpha() for c in found[0]["message"])
+    assert found[0]["line"] == line_of(example, new)  # PyYAML notices it a line later
 
 
 def test_a_project_file_cut_short_is_said_in_chinese(example):
     (example / "proposal-docs.yaml").write_text("organisation: [\n", encoding="utf-8")
     result, found = findings(example)
-    assert result.exit_code == 2 and found[0]["file"] == "proposal-docs.yaml" and "缺少值" in found[0]["message"]
-    assert "did not" not in found[0]["message"]
+    assert result.exit_code == 2 and found[0]["file"] == "proposal-docs.yaml" and "方括号“[ ]”没有闭合" in found[0]["message"]
+    assert (found[0]["line"], found[0]["column"]) == (1, 15)
 
 
 def test_full_width_quote_closing_a_quote(example):

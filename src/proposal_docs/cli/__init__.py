@@ -290,15 +290,16 @@ def import_(opts: Options, file: str, session: str, assigned: dt.date | None, dr
     if result.refused:
         click.echo(f"{file.name} 第 {result.first_refused:,} 行起的 {result.refused:,} 行未导入：一次最多导入 "
                    f"{MAX_ROWS:,} 行，请拆分后分别导入", err=True)
-    table = Table(title=("将新建" if dry_run else "已新建") + f" {len(result.created)} 件")
-    for header in ("行", "编号", "案由", "提案人", "方式", "文件"):
-        table.add_column(header)
-    labels = {"lead": "主办", "co": "会办", "separate": "分办"}
-    for row, new, path in result.created[: MAX_ECHO * 10]:
-        who = "、".join(new.proposers) or (new.proposer_org or "")
-        table.add_row(str(row), str(new.number), new.title, who, labels[new.role],
-                      path.relative_to(root).as_posix() if path else "—")
-    opts.console.print(table)
+    if result.created:  # no empty table when nothing was made: the line below says so
+        table = Table(title=("将新建" if dry_run else "已新建") + f" {len(result.created)} 件")
+        for header in ("行", "编号", "案由", "提案人", "方式", "文件"):
+            table.add_column(header)
+        labels = {"lead": "主办", "co": "会办", "separate": "分办"}
+        for row, new, path in result.created[: MAX_ECHO * 10]:
+            who = "、".join(new.proposers) or (new.proposer_org or "")
+            table.add_row(str(row), str(new.number), new.title, who, labels[new.role],
+                          path.relative_to(root).as_posix() if path else "—")
+        opts.console.print(table)
     if len(result.created) > MAX_ECHO * 10:
         opts.say(f"……另有 {len(result.created) - MAX_ECHO * 10:,} 件未在表中列出")
     refused = f"，未导入 {result.refused:,} 行" if result.refused else ""

@@ -34,7 +34,6 @@ from ..render.contexts import LetterPages, content_key
 from ..render.docx import TemplateProblem
 from ..rules.checking import load_repository
 from ..rules.consistency import doc_numbers
-from .extras import write_extras
 
 LOCK = LOCK_FILE
 
@@ -61,6 +60,7 @@ class Warm:
 
     templates: Templates = field(default_factory=Templates)
     parsed: ParseCache | None = None
+    planned: tuple[Repository, list[Output]] | None = None  # the plan load_for_build made, and of what
 
 
 def load_for_build(root: Path, warm: Warm, unread: dict[int, list[tuple[str, str]]] | None = None) -> Repository:
@@ -73,7 +73,8 @@ def load_for_build(root: Path, warm: Warm, unread: dict[int, list[tuple[str, str
         warm.parsed = ParseCache(root / BUILD_DIR / ".cache" / "parsed")
     repo = load_repository(root, warm.parsed, unread)
     if not repo.errors:  # two documents to one file name: refused like an invalid case
-        repo.findings += name_clashes(repo, plan(repo))
+        warm.planned = (repo, plan(repo))
+        repo.findings += name_clashes(repo, warm.planned[1])
     return repo
 
 
@@ -101,7 +102,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         if warm.parsed is not None:
             warm.parsed.save()
         hasher = Hasher(repo)
-        wanted = plan(repo)
+        wanted = warm.planned[1] if warm.planned and warm.planned[0] is repo else plan(repo)
         for template in sorted({name for o in wanted for name in templates_of(o)}):
             try:
                 template_path(repo.root, template).stat()
@@ -118,10 +119,13 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         unread = {str(year) for year in repo.unread}
         kept = {path for path in old if path.split("/", 1)[0] in unread}  # the documents of the years left unread
         manifest.update((path, old[path]) for path in kept)
-        # Two rounds: each case's documents first, then the year's archive index and summary — the
-        # index's 页数 column is the letters' printed pages, counted as they are rendered.
-        cases_todo = [o for o in todo if o.case_file is not None]
-        years_todo = [o for o in todo if o.case_file is None]
+        # Two rounds: every document but the archive indexes first, then the indexes — their 页数
+        # column is the letters' printed pages, counted as the letters are rendered. The summaries,
+        # the largest documents of the first round, go first so that no worker ends on one alone.
+        indexes = [o for o in todo if o.template == "archive_index"]
+        first = sorted((o for o in todo if o.template != "archive_index"), key=lambda o: o.case_file is not None)
+        if not force:
+            first = _cut_off_unchanged_content(repo, first, old, manifest, prints, build_dir, hasher, None)
         done, total = 0, len(todo)
 
         def advance(count: int) -> None:
@@ -145,19 +149,20 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                     report.written.append(result.path)
 
         try:
-            write(cases_todo)
+            total = len(first) + len(indexes)
+            write(first)
             pages = letter_pages_known(repo, manifest)
             if not force:
                 letters = LetterPages(warm.templates.lazily(repo.root), pages)
-                years_todo = _cut_off_unchanged_content(repo, years_todo, old, manifest, prints, build_dir, hasher,
-                                                        letters)
-                total = len(cases_todo) + len(years_todo)
+                indexes = _cut_off_unchanged_content(repo, indexes, old, manifest, prints, build_dir, hasher, letters)
+                total = len(first) + len(indexes)
                 pages.update(letters.counted)
                 _record_pages(repo, manifest, letters.counted)  # a build/ from before pages were recorded
-            write(years_todo, pages)
+            write(indexes, pages)
             report.unchanged = len(manifest) - len(report.written)
             if site_today is not None:
                 from ..site import build_site  # pandoc and the site templates only when asked
+                from .extras import write_extras  # icalendar too
 
                 hashes = {path: entry["hash"] for path, entry in manifest.items()}
                 report.site_pages = build_site(repo, build_dir, wanted, hashes, site_today, jobs)
@@ -205,14 +210,14 @@ def _record_pages(repo: Repository, manifest: dict[str, dict], counted: dict[str
 
 def _cut_off_unchanged_content(repo: Repository, todo: list[Output], old: dict[str, dict], manifest: dict[str, dict],
                                prints: dict[str, str], build_dir: Path, hasher: Hasher,
-                               letters: LetterPages) -> list[Output]:
+                               letters: LetterPages | None) -> list[Output]:
     """Drop the outputs whose inputs changed but whose content did not ("early cutoff").
 
     An archive index and a work summary draw on every case of their year, so any edit changes their
     inputs; but a reply's wording rarely changes their rows and figures, and rendering them is the
     largest part of a small rebuild. So they are compared by what they show
     (render.contexts.content_key), the index's 页数 counted on the letters rendered from their
-    templates.
+    templates (letters: needed for archive indexes only).
     """
     kept = []
     for output in todo:

@@ -78,7 +78,7 @@ class ParseCache:
         if not entry or entry[0] != digest:
             return None
         try:
-            return decode_parsed(json.loads(entry[1]))
+            return decode_parsed(json.loads(entry[1], object_hook=_decoded))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             return None
 
@@ -133,14 +133,11 @@ def _encode(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
+def _decoded(value: dict) -> Any:
+    """json's object_hook: each one-key object back to its value, innermost first."""
     (kind, inner), = value.items()
     if kind == "m":
-        return {_decode(k): _decode(v) for k, v in inner}
+        return {k: v for k, v in inner}
     if kind == "p":
         return Plain(inner)
     if kind == "t":
@@ -159,8 +156,9 @@ def encode_parsed(parsed: tuple[Any, Source]) -> list:
 
 
 def decode_parsed(encoded: list) -> tuple[Any, Source]:
+    """encoded: read by json with _decoded as its object_hook."""
     data, path, marks, problems = encoded
     if not isinstance(marks, str):
         raise TypeError("marks")
     source = Source.from_text(path, marks, [Finding(*p) for p in problems])
-    return _decode(data), source
+    return data, source

@@ -238,6 +238,30 @@ def _fullwidth_hint(lines: list[str], line: int, opened: int) -> tuple[int, int,
     return None
 
 
+def _unclosed_bracket(lines: list[str], line: int, exc: yaml.YAMLError) -> tuple[int, int] | None:
+    """(line, column) of the [ or { left open on an earlier line than the error's, if one was."""
+    context = getattr(exc, "context_mark", None)
+    if context and context.line + 1 < line and context.line < len(lines):
+        where = (context.line + 1, context.column + 1)
+        if lines[where[0] - 1][where[1] - 1:where[1]] in ("[", "{"):
+            return where
+    # "while parsing a flow node": the context is the end of the file; the last line that opens
+    # more brackets than it closes (quotes aside) is the one
+    for number in range(min(line, len(lines)), 0, -1):
+        unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", lambda m: " " * len(m.group()), lines[number - 1])
+        depth, opening = 0, None
+        for column, ch in enumerate(unquoted, start=1):
+            if ch in "[{":
+                depth, opening = depth + 1, opening if depth else column
+            elif ch in "]}" and depth:
+                depth -= 1
+        if depth:
+            return number, opening
+        if unquoted.strip() and not unquoted.strip().startswith("#"):
+            return None  # a line of its own in between: the bracket is not the problem
+    return None
+
+
 def _yaml_error(rel: str, exc: yaml.YAMLError, text: str) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -250,6 +274,10 @@ def _yaml_error(rel: str, exc: yaml.YAMLError, text: str) -> Finding:
         return Finding(rel, line, column, "", "error", "yaml-tab", "不能用 Tab 缩进或对齐，请改用空格")
     problem = str(getattr(exc, "problem", "") or exc)
     context = str(getattr(exc, "context", "") or "")
+    opened = _unclosed_bracket(lines, line, exc) if "flow" in context else None
+    if opened:  # PyYAML notices a missing ] or } only where something else comes: name the bracket
+        shape = "方括号“[ ]”" if lines[opened[0] - 1][opened[1] - 1] == "[" else "花括号“{ }”"
+        return Finding(rel, *opened, "", "error", "yaml-syntax", f"这里的{shape}没有闭合")
     for needle, chinese in _YAML_PROBLEMS:
         if needle in problem or needle in context:
             return Finding(rel, line, column, "", "error", "yaml-syntax", chinese)

@@ -88,8 +88,9 @@ def _render_batch(outputs: list[Output]) -> list[Result]:
     for output in outputs:
         template = _worker_templates[output.template]
         rendered = context_for(repo, output, _worker_cases, _worker_templates, _worker_pages)
-        data = template.render(rendered.context, title=rendered.title, date=rendered.date)
-        pages = letter_pages(template.render_flow(rendered.context)) if output.template in LETTER_TEMPLATES else None
+        parts = template.render_parts(rendered.context)
+        data = template.package(parts, title=rendered.title, date=rendered.date)
+        pages = letter_pages(template.flow(parts)) if output.template in LETTER_TEMPLATES else None
         results.append(Result(output.path, data, rendered.content_key, pages))
     return results
 

@@ -295,10 +295,11 @@ def summary_context(repo: Repository, output: Output) -> Rendered:
     return Rendered(context, title, date, key)
 
 
-def content_key(repo: Repository, output: Output, letters: LetterPages) -> str | None:
+def content_key(repo: Repository, output: Output, letters: LetterPages | None) -> str | None:
     """What a year's document shows, as a hash, when it can be named without rendering it: a
     build compares it with the last one's and keeps the document when they are equal."""
     if output.template == "archive_index":
+        assert letters is not None, "an archive index shows its letters' pages"
         return archive_content_key(repo, output, letters)
     if output.template == "summary":
         return summary_context(repo, output).content_key

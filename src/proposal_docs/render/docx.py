@@ -10,14 +10,13 @@ so the same inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import os
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from html import escape  # &, < and >, as XML needs (xml.sax.saxutils would import urllib.request)
 
 from xml.parsers import expat
 
@@ -90,8 +89,7 @@ class PreparedTemplate:
             except OSError as exc:
                 raise TemplateProblem(f"模板 {template_label(path)} 无法读取：{exc.strerror}") from exc
         raw_parts = _patched_parts(content, template_label(path))
-        self._sources = [(name, source) for name, _, source in raw_parts if source is not None]
-        self.sources = [source for _, source in self._sources]
+        self.sources = [source for _, _, source in raw_parts if source is not None]
         self.parts = []
         for name, data, source in raw_parts:
             template = None
@@ -109,21 +107,17 @@ class PreparedTemplate:
             found |= meta.find_undeclared_variables(self.env.parse(source))
         return found
 
-    @functools.cached_property
-    def _flow(self) -> Template:
-        source = next((source for name, source in self._sources if name == DOCUMENT_PART), None)
-        if source is None:
-            raise TemplateProblem(f"模板 {template_label(self.path)} 的正文不含模板标签")
-        try:  # without its drawings, when that leaves the tags whole (a tag could open in one)
-            return self.env.from_string(_DRAWING.sub("", source))
-        except TemplateError:
-            return self.env.from_string(source)
-
     def render_flow(self, context: dict) -> str:
         """The document part (word/document.xml) as rendered from context, less its drawings: the
-        text flow the page estimate sets (render/pages.py). Drawings are most of a letter's XML
-        (the 版头's text boxes and red lines) and take no line of it: they float over the page."""
-        return self._render(self._flow, context)
+        text flow the page estimate sets (render/pages.py)."""
+        document = next((part.template for part in self.parts if part.name == DOCUMENT_PART), None)
+        return self.flow({DOCUMENT_PART: self._render(document, context)} if document else {})
+
+    def flow(self, rendered: dict[str, str]) -> str:
+        """The text flow of parts already rendered (render_parts), as render_flow gives it."""
+        if DOCUMENT_PART not in rendered:
+            raise TemplateProblem(f"模板 {template_label(self.path)} 的正文不含模板标签")
+        return text_flow(rendered[DOCUMENT_PART])
 
     def _render(self, template: Template, context: dict) -> str:
         try:
@@ -131,11 +125,16 @@ class PreparedTemplate:
         except TemplateError as exc:
             raise TemplateProblem(f"模板 {template_label(self.path)} 渲染失败：{exc}") from exc
 
-    def render(self, context: dict, *, title: str, date: dt.date | None) -> bytes:
+    def render_parts(self, context: dict) -> dict[str, str]:
+        """Every templated part (by name, e.g. word/document.xml) rendered from context."""
+        return {part.name: self._render(part.template, context) for part in self.parts if part.template is not None}
+
+    def package(self, rendered: dict[str, str], *, title: str, date: dt.date | None) -> bytes:
+        """The .docx of the rendered parts (render_parts), every other part as the template has it."""
         members = []
         for part in self.parts:
             if part.template is not None:
-                data = self._render(part.template, context).encode("utf-8")
+                data = rendered[part.name].encode("utf-8")
                 _check_well_formed(data, template_label(self.path))
                 members.append(deflate(part.name, data))
             elif part.name == CORE_PART:
@@ -143,6 +142,15 @@ class PreparedTemplate:
             else:
                 members.append(part.member)
         return write_zip(members)
+
+    def render(self, context: dict, *, title: str, date: dt.date | None) -> bytes:
+        return self.package(self.render_parts(context), title=title, date=date)
+
+
+def text_flow(document: str) -> str:
+    """A rendered document part less its drawings. Drawings are most of a letter's XML (the 版头's
+    text boxes and red lines) and take no line of its text: they float over the page."""
+    return _DRAWING.sub("", document)
 
 
 def _check_well_formed(xml: bytes, template_name: str) -> None:
@@ -176,7 +184,7 @@ def core_properties(title: str, date: dt.date | None) -> bytes:
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>proposal-docs</dc:creator>"
+        f"<dc:title>{escape(title, quote=False)}</dc:title><dc:creator>proposal-docs</dc:creator>"
         "<cp:lastModifiedBy>proposal-docs</cp:lastModifiedBy><cp:revision>1</cp:revision>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'

@@ -115,6 +115,11 @@ def fullwidth_punctuation(text: str) -> str:
     """
     if not isinstance(text, str) or not _HALF_MARKS.search(text):
         return text
+    return _converted(text)
+
+
+@functools.lru_cache(maxsize=8192)  # the same names, titles and replies are printed in many documents
+def _converted(text: str) -> str:
     while True:
         converted = _pass(text)
         if converted == text or not _HALF_MARKS.search(converted):  # the usual case: one round
@@ -222,15 +227,23 @@ def title_lines(title: str, width: float = TITLE_CHARS) -> list[str]:
     width: characters of the title's font a line holds (20 for 2号 over 156 mm). Chinese characters
     count 1, digits and Latin letters about half (see char_width and text_width).
     """
-    return list(_title_lines(title.strip(), float(width)))
+    title = title.strip()
+    # ASCII digits all print alike and mean alike to the breaking rules, so 第7号 breaks where 第3号
+    # does: a thousand letters "关于……会议第N号提案的答复" are worked out three times, not a thousand
+    cuts = _title_cuts(title.translate(_ONE_DIGIT), float(width))
+    return [title[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
-@functools.lru_cache(maxsize=4096)  # every document of a case asks for the same title again
-def _title_lines(title: str, width: float) -> tuple[str, ...]:
-    if text_width(title) <= width or len(title) < 2:
-        return (title,)
-    costs = _break_costs(title)
+_ONE_DIGIT = str.maketrans("123456789", "000000000")
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_cuts(title: str, width: float) -> tuple[int, ...]:
+    """Where the lines of the title start, and its length."""
     n = len(title)
+    if text_width(title) <= width or n < 2:
+        return (0, n)
+    costs = _break_costs(title)
     # widths of any title[a:b] in O(1): characters, plus the gaps strictly inside the line
     chars, gaps = [0.0], [0.0, 0.0]
     for ch in title:
@@ -272,16 +285,13 @@ def _title_lines(title: str, width: float) -> tuple[str, ...]:
         if best[1] is None:  # nothing balanced fits: the best unbalanced breaks rather than none
             search(0, lines, [], [], extra, 0.0)
     if best[1] is None:  # a number wider than a line: cut it, since the line must end somewhere
-        return tuple(_greedy(title, width))
-    cuts = [0, *best[1], n]
-    return tuple(title[a:b] for a, b in zip(cuts, cuts[1:]))
+        return _greedy(title, width)
+    return (0, *best[1], n)
 
 
-def _greedy(title: str, width: float) -> list[str]:
-    lines, start = [], 0
+def _greedy(title: str, width: float) -> tuple[int, ...]:
+    cuts = [0]
     for end in range(1, len(title) + 1):
-        if text_width(title[start:end]) > width and end - 1 > start:
-            lines.append(title[start:end - 1])
-            start = end - 1
-    lines.append(title[start:])
-    return lines
+        if text_width(title[cuts[-1]:end]) > width and end - 1 > cuts[-1]:
+            cuts.append(end - 1)
+    return (*cuts, len(title))
