@@ -156,8 +156,9 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                 letters = LetterPages(warm.templates.lazily(repo.root), pages)
                 indexes = _cut_off_unchanged_content(repo, indexes, old, manifest, prints, build_dir, hasher, letters)
                 total = len(first) + len(indexes)
-                pages.update(letters.counted)
-                _record_pages(repo, manifest, letters.counted)  # a build/ from before pages were recorded
+                if letters.counted:  # a build/ from before pages were recorded
+                    pages.update(letters.counted)
+                    _record_pages(repo, manifest, letters.counted)
             write(indexes, pages)
             report.unchanged = len(manifest) - len(report.written)
             if site_today is not None:
