@@ -8,14 +8,16 @@ a large dictionary and its own mistakes on new policy words (专精特新, 闲�
 words are two characters long, so the overlapping character pairs of a text carry its words
 without a dictionary and catch a word that a segmenter would cut wrongly.
 
-Why TF-IDF cosine, computed with numpy and scipy.sparse: the pairs that every case shares (关于,
+Why TF-IDF cosine, computed with numpy (and scipy.sparse for the site's all pairs): the pairs that every case shares (关于,
 建议, 我市, 我局) must count for little, and rare ones (刷业, 家具) for much — inverse document
 frequency says exactly that; cosine between length-normalised vectors lets a one-line title
 be compared with a long reply. Edit-distance ratios (rapidfuzz) compare whole strings in order, so
 a short title against a long reply scores by length, not by topic. scikit-learn's TfidfVectorizer
 does the same arithmetic but splits texts in a Python loop; here numpy turns the whole corpus into
-code points at once and scipy.sparse counts, weighs and multiplies in C, so 10,000 cases are
-indexed and searched in well under a second.
+code points at once and counts, weighs and scores in C, so 10,000 cases are indexed and searched
+in well under a second. A single query needs no matrix product, so `similar` does not pay for
+importing scipy (0.2 s, about a fifth of its answer); the site's every-case-against-every-earlier
+one does, and hands the same weights to scipy.sparse.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy import sparse
 
 from .comparable import Comparable
 
@@ -53,15 +54,26 @@ def _bigrams(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass
+class Weights:
+    """A sparse matrix of TF-IDF weights as its non-zero entries, ordered by row, then column
+    (scipy's COO form, in the order its CSR form keeps them)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    data: np.ndarray
+    shape: tuple[int, int]
+
+
+@dataclass
 class Index:
     """TF-IDF vectors of a list of cases, one row each, rows of unit length."""
 
     items: list[Comparable]
     vocabulary: np.ndarray  # sorted bigram ids
     idf: np.ndarray
-    matrix: sparse.csr_matrix
+    weights: Weights
 
-    def _vectors(self, texts: Sequence[tuple[str, str]]) -> sparse.csr_matrix:
+    def _vectors(self, texts: Sequence[tuple[str, str]]) -> Weights:
         rows, columns, weights = [], [], []
         for part, weight in ((0, TITLE_WEIGHT), (1, 1.0)):
             owner, ids = _bigrams([text[part] for text in texts])
@@ -76,26 +88,30 @@ class Index:
         return _weighted(counts, self.idf)
 
     def scores(self, title: str, body: str = "") -> np.ndarray:
-        """Cosine similarity of the given text with every case of the index."""
+        """Cosine similarity of the given text with every case of the index: for each case, the
+        products of its weights with the query's, summed in its row's order."""
         query = self._vectors([(title, body)])
-        return np.asarray((self.matrix @ query.T).todense()).ravel()
+        dense = np.zeros(self.weights.shape[1])
+        dense[query.columns] = query.data
+        matrix = self.weights
+        return np.bincount(matrix.rows, weights=matrix.data * dense[matrix.columns], minlength=matrix.shape[0])
 
 
-def _counts(rows, columns, weights, shape) -> sparse.csr_matrix:
+def _counts(rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, shape: tuple[int, int]) -> Weights:
     """How often each text (row) has each bigram (column), a title's pairs counting TITLE_WEIGHT."""
-    counts = sparse.csr_matrix((weights, (rows, columns)), shape=shape)  # duplicates are summed
-    counts.sum_duplicates()
-    return counts
+    keys, where = np.unique(rows.astype(np.int64) * shape[1] + columns, return_inverse=True)
+    return Weights(keys // shape[1], keys % shape[1], np.bincount(where.ravel(), weights=weights), shape)
 
 
-def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """The counts, in place, as sublinear term frequency (1 + log tf) times idf, rows of unit length."""
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    counts.eliminate_zeros()  # the pairs too common to count
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+def _weighted(counts: Weights, idf: np.ndarray) -> Weights:
+    """The counts as sublinear term frequency (1 + log tf) times idf, rows of unit length."""
+    data = (1.0 + np.log(counts.data)) * idf[counts.columns]
+    kept = data != 0  # the pairs too common to count
+    rows, columns, data = counts.rows[kept], counts.columns[kept], data[kept]
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
     norms[norms == 0] = 1.0
-    counts.data *= np.repeat(1.0 / norms, np.diff(counts.indptr))
-    return counts
+    data *= (1.0 / norms)[rows]
+    return Weights(rows, columns, data, counts.shape)
 
 
 def build_index(items: Sequence[Comparable]) -> Index:
@@ -112,12 +128,11 @@ def build_index(items: Sequence[Comparable]) -> Index:
     rows = np.concatenate(owners)
     counts = _counts(rows, columns, np.concatenate(weights), (len(items), len(vocabulary)))
     # document frequency: in how many cases each bigram occurs at least once (a stored count is never 0)
-    df = np.bincount(counts.indices, minlength=len(vocabulary))
+    df = np.bincount(counts.columns, minlength=len(vocabulary))
     idf = np.log((1 + len(items)) / (1 + df)) + 1.0
     if len(items) >= _COMMON_FROM:  # pairs in most cases (关于, 建议, 我局) tell nothing and cost the most
         idf[df > _COMMON_SHARE * len(items)] = 0.0
-    matrix = _weighted(counts, idf)
-    return Index(items, vocabulary, idf, matrix)
+    return Index(items, vocabulary, idf, _weighted(counts, idf))
 
 
 @dataclass(frozen=True)
@@ -153,17 +168,21 @@ def earlier_years_alike(index: Index, limit: int = 3) -> dict[str, list[Match]]:
     All pairs at once, a year's cases against those of the years before it, a chunk of rows at
     a time (the product of two sparse matrices, in C); the best of each row by argpartition.
     """
+    from scipy import sparse  # products of sparse matrices in C: only the site's all pairs need them
+
+    weights = index.weights
+    matrix = sparse.csr_matrix((weights.data, (weights.rows, weights.columns)), shape=weights.shape)
     years = np.array([item.year for item in index.items], dtype=np.int64)
     result: dict[str, list[Match]] = {item.rel: [] for item in index.items}
     for year in np.unique(years):
         rows, columns = np.flatnonzero(years == year), np.flatnonzero(years < year)
         if not columns.size:
             continue
-        earlier = index.matrix[columns].T.tocsc()
+        earlier = matrix[columns].T.tocsc()
         keep = min(limit, columns.size)
         for start in range(0, rows.size, _CHUNK):
             chunk = rows[start:start + _CHUNK]
-            block = (index.matrix[chunk] @ earlier).toarray()
+            block = (matrix[chunk] @ earlier).toarray()
             best = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
             for row, scores, picks in zip(chunk, block, best):
                 matches = [Match(index.items[columns[j]], float(scores[j])) for j in picks if scores[j] > 0]
