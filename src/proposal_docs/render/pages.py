@@ -29,8 +29,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, replace
+from itertools import accumulate
+from operator import add
 from typing import Iterable
 from xml.parsers import expat
 
@@ -65,30 +69,30 @@ def _ideograph(ch: str) -> bool:
     return _asian(ch) and not unicodedata.category(ch).startswith(("P", "Z", "S"))
 
 
-def _scripts(text: str) -> list[bool]:
-    """Per character: set in the Chinese font (True) or the Latin one (False)."""
-    out: list[bool] = []
-    for ch in text:
-        out.append(out[-1] if ch in _WEAK and out else (_asian(ch) and ch not in _WEAK))
-    return out
+# Runs of one script: an Asian character with the weak marks after it, or anything else (weak marks
+# at the very start are set in the Latin font). The weak marks are all below U+2E80.
+_RUNS = re.compile("[\u2e80-\U0010ffff][\u2e80-\U0010ffff" + "".join(sorted(_WEAK)) + "]*|[^\u2e80-\U0010ffff]+")
 
 
 def _advances(text: str, size: int) -> tuple[list[int], list[int]]:
-    """Each character's advance and the gap LibreOffice adds after it, in twips (size in twips)."""
-    asian = _scripts(text)
-    base, gap = [], []
-    for i, ch in enumerate(text):
-        width = size if asian[i] else -(-_LATIN.get(ch, 1024) * size // 2048)  # rounded up, as measured
-        switch = i + 1 < len(text) and asian[i + 1] != asian[i]
-        if i + 1 < len(text) and not switch:
-            width += SPACING
-        extra = 0
-        if switch:
-            nxt = text[i + 1]
+    """Each character's advance and the gap LibreOffice adds after it, in twips (size in twips):
+    character spacing between characters of one script, none before a switch of script, where a
+    fifth of the font size separates a Chinese character from a Latin letter or digit."""
+    base: list[int] = []
+    gap: list[int] = []
+    for run in _RUNS.finditer(text):
+        chars = run.group()
+        if _asian(chars[0]):
+            base += [size + SPACING] * (len(chars) - 1) + [size]
+        else:
+            base += [-(-_LATIN.get(ch, 1024) * size // 2048) + SPACING for ch in chars]
+            base[-1] -= SPACING
+        gap += [0] * len(chars)
+        end = run.end()
+        if end < len(text):
+            ch, nxt = chars[-1], text[end]
             if (_ideograph(ch) and nxt.isascii() and nxt.isalnum()) or (_ideograph(nxt) and ch.isascii() and ch.isalnum()):
-                extra = size // 5
-        base.append(width)
-        gap.append(extra)
+                gap[-1] = size // 5
     return base, gap
 
 
@@ -112,13 +116,14 @@ def line_count(text: str, *, width: int = TEXT_WIDTH, first_indent: int = 640, s
     if not text:
         return 1
     base, gap = _advances(text, size)
+    # reach[k]: the advance of text[:k]; a line from start holds text[start:end] while
+    # reach[end] - reach[start] + base[end] fits: ends[k] = reach[k] + base[k] only grows, so bisect
+    reach = list(accumulate(map(add, base, gap), initial=0))
+    ends = list(map(add, reach, base))
     n, start, lines, limit = len(text), 0, 0, width - first_indent
     while start < n:
         lines += 1
-        total, end = 0, start
-        while end < n and total + base[end] <= limit:
-            total += base[end] + gap[end]
-            end += 1
+        end = bisect_right(ends, limit + reach[start], start)
         if end >= n:
             break
         cut = max(end, start + 1)
