@@ -14,6 +14,7 @@ import random
 import shutil
 
 import pytest
+from hypothesis import given, settings, strategies as st
 import yaml
 
 from conftest import PROJECT_ROOT, edit, run
@@ -21,7 +22,8 @@ from proposal_docs.engine.plan import LETTER_TEMPLATES, counted_letters, plan
 from proposal_docs.model.repository import read_repository
 from proposal_docs.render.batch import Templates
 from proposal_docs.render.contexts import FORM_PAGES, estimated_pages
-from proposal_docs.render.pages import Paragraph, line_count, pages
+from proposal_docs.render.pages import (_LATIN, SPACING, Paragraph, _advances, _breakable, _ideograph, line_count,
+                                        pages)
 from proposal_docs.render.pdf import find_office
 
 OFFICE = find_office()
@@ -277,3 +279,65 @@ def test_pages_counted_for_a_build_from_before_are_kept_for_the_next_edit(exampl
     edit(example / "cases/2024/p041.yaml", "年内完成诊断企业40家以上", "年内完成诊断企业50家以上")
     assert run(example, "build", "--no-site", "-j", "1").exit_code == 0
     assert counted == []
+
+
+# --- the line setter against its definition, character by character ------------------------------
+
+def _script_by_character(text: str) -> list[bool]:
+    """True where a character is set in the Chinese font: from U+2E80 on; a weak mark (“”‘’—–…)
+    takes the script of the character before it, and is Latin at the start."""
+    asian: list[bool] = []
+    for ch in text:
+        asian.append(asian[-1] if ch in "“”‘’—–…" and asian else ord(ch) >= 0x2E80 and ch not in "“”‘’—–…")
+    return asian
+
+
+def _advances_by_character(text: str, size: int) -> tuple[list[int], list[int]]:
+    """Each character's advance and the gap after it, as the module docstring says."""
+    asian, n = _script_by_character(text), len(text)
+    base, gap = [], []
+    for i, ch in enumerate(text):
+        width = size if asian[i] else -(-_LATIN.get(ch, 1024) * size // 2048)
+        switch = i + 1 < n and asian[i + 1] != asian[i]
+        base.append(width + (SPACING if i + 1 < n and not switch else 0))
+        nxt = text[i + 1] if switch else ""
+        beside = switch and ((_ideograph(ch) and nxt.isascii() and nxt.isalnum())
+                             or (_ideograph(nxt) and ch.isascii() and ch.isalnum()))
+        gap.append(size // 5 if beside else 0)
+    return base, gap
+
+
+def _lines_by_character(text: str, width: int, first_indent: int, size: int) -> int:
+    """Lines filled one character at a time: what line_count computes faster."""
+    text = text.strip()
+    if not text:
+        return 1
+    base, gap = _advances_by_character(text, size)
+    n, start, lines, limit = len(text), 0, 0, width - first_indent
+    while start < n:
+        lines += 1
+        total, end = 0, start
+        while end < n and total + base[end] <= limit:
+            total, end = total + base[end] + gap[end], end + 1
+        if end >= n:
+            break
+        cut = max(end, start + 1)
+        while cut > start + 1 and not _breakable(text[cut - 1], text[cut]):
+            cut -= 1
+        if cut == start + 1 and not _breakable(text[cut - 1], text[cut]):
+            cut = max(end, start + 1)
+        while cut < n and text[cut] == " ":
+            cut += 1
+        start, limit = cut, width
+    return lines
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("中文字，。、；：？！（）《》“”‘’—–…·%℃ abXY019-.,;:()'\"\u3000ｱ\u2e80\u2e7f")),
+               max_size=90),
+       st.sampled_from([(8845, 640, 320), (8845 - 3937, 0, 320), (7470, -825, 280), (8845, 0, 440), (2000, 0, 320)]))
+def test_line_count_sets_lines_as_the_rules_say_character_by_character(text, setting):
+    width, first_indent, size = setting
+    assert _advances(text, size) == _advances_by_character(text, size)
+    assert line_count.__wrapped__(text, width=width, first_indent=first_indent, size=size) == \
+        _lines_by_character(text, width, first_indent, size)
