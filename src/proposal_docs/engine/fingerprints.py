@@ -11,7 +11,10 @@ from ..model.repository import Repository
 from .manifest import MANIFEST_VERSION, sha256
 from .plan import Output, inputs_of, templates_of
 
-FINGERPRINT_HEADER = f"proposal-docs {__version__}\nmanifest {MANIFEST_VERSION}"
+# Raised whenever the same inputs come to give other bytes (2: rendered parts deflated at level 1),
+# so that the documents of an earlier build are all made again, never mixed with new ones
+BYTES_FORMAT = 2
+FINGERPRINT_HEADER = f"proposal-docs {__version__}\nmanifest {MANIFEST_VERSION}\nbytes {BYTES_FORMAT}"
 
 
 class Hasher:
@@ -74,4 +77,4 @@ def fingerprints(outputs: list[Output], repo: Repository, hasher: Hasher) -> dic
 
 def content_print(output: Output, content_key: str, hasher: Hasher) -> str:
     """What the document is made of when its context can name itself: the context, the template, us."""
-    return sha256(f"proposal-docs {__version__}\n{hasher.template_line(output.template)}\n{content_key}".encode("utf-8"))
+    return sha256(f"{FINGERPRINT_HEADER}\n{hasher.template_line(output.template)}\n{content_key}".encode("utf-8"))

@@ -23,7 +23,7 @@ from xml.parsers import expat
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateError, meta
 
-from .zipwriter import Member, deflate, write_zip
+from .zipwriter import EVERY_DOCUMENT, Member, deflate, write_zip
 
 CORE_PART = "docProps/core.xml"
 DOCUMENT_PART = "word/document.xml"
@@ -136,9 +136,9 @@ class PreparedTemplate:
             if part.template is not None:
                 data = rendered[part.name].encode("utf-8")
                 _check_well_formed(data, template_label(self.path))
-                members.append(deflate(part.name, data))
+                members.append(deflate(part.name, data, EVERY_DOCUMENT))
             elif part.name == CORE_PART:
-                members.append(deflate(part.name, core_properties(title, date)))
+                members.append(deflate(part.name, core_properties(title, date), EVERY_DOCUMENT))
             else:
                 members.append(part.member)
         return write_zip(members)

@@ -26,8 +26,13 @@ class Member:
     compressed: bytes
 
 
-def deflate(name: str, data: bytes) -> Member:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+# A part deflated once per template (styles, theme) takes zlib's default level; a part rendered
+# for every document its fastest, half the time on a letter's document.xml for ~250 bytes more
+ONCE, EVERY_DOCUMENT = 6, 1
+
+
+def deflate(name: str, data: bytes, level: int = ONCE) -> Member:
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     return Member(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 
