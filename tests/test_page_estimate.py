@@ -22,8 +22,8 @@ from proposal_docs.engine.plan import LETTER_TEMPLATES, counted_letters, plan
 from proposal_docs.model.repository import read_repository
 from proposal_docs.render.batch import Templates
 from proposal_docs.render.contexts import FORM_PAGES, estimated_pages
-from proposal_docs.render.pages import (_LATIN, SPACING, Paragraph, _advances, _breakable, _ideograph, line_count,
-                                        pages)
+from proposal_docs.render.pages import (_LATIN, SPACING, Paragraph, _advances, _ideograph, line_count,
+                                        next_line_start, pages)
 from proposal_docs.render.pdf import find_office
 
 OFFICE = find_office()
@@ -308,7 +308,7 @@ def _advances_by_character(text: str, size: int) -> tuple[list[int], list[int]]:
 
 
 def _lines_by_character(text: str, width: int, first_indent: int, size: int) -> int:
-    """Lines filled one character at a time: what line_count computes faster."""
+    """Lines filled one character at a time: what line_count finds by bisect."""
     text = text.strip()
     if not text:
         return 1
@@ -321,14 +321,7 @@ def _lines_by_character(text: str, width: int, first_indent: int, size: int) -> 
             total, end = total + base[end] + gap[end], end + 1
         if end >= n:
             break
-        cut = max(end, start + 1)
-        while cut > start + 1 and not _breakable(text[cut - 1], text[cut]):
-            cut -= 1
-        if cut == start + 1 and not _breakable(text[cut - 1], text[cut]):
-            cut = max(end, start + 1)
-        while cut < n and text[cut] == " ":
-            cut += 1
-        start, limit = cut, width
+        start, limit = next_line_start(text, start, end), width
     return lines
 
 

@@ -126,15 +126,21 @@ def line_count(text: str, *, width: int = TEXT_WIDTH, first_indent: int = 640, s
         end = bisect_right(ends, limit + reach[start], start)
         if end >= n:
             break
-        cut = max(end, start + 1)
-        while cut > start + 1 and not _breakable(text[cut - 1], text[cut]):
-            cut -= 1
-        if cut == start + 1 and not _breakable(text[cut - 1], text[cut]):
-            cut = max(end, start + 1)  # nothing breakable: the line ends at the margin
-        while cut < n and text[cut] == " ":
-            cut += 1
-        start, limit = cut, width
+        start, limit = next_line_start(text, start, end), width
     return lines
+
+
+def next_line_start(text: str, start: int, end: int) -> int:
+    """Where the line after text[start:end] (what fits) begins: back to the last place a line may
+    end, or at the margin when there is none; spaces at a line's end are not carried over."""
+    cut = max(end, start + 1)
+    while cut > start + 1 and not _breakable(text[cut - 1], text[cut]):
+        cut -= 1
+    if cut == start + 1 and not _breakable(text[cut - 1], text[cut]):
+        cut = max(end, start + 1)  # nothing breakable: the line ends at the margin
+    while cut < len(text) and text[cut] == " ":
+        cut += 1
+    return cut
 
 
 @dataclass(frozen=True)
