@@ -8,6 +8,7 @@ commands, so that `build` with nothing to do answers before pydantic, YAML or do
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 zh.install()
+
+# A command runs for seconds and then exits. The garbage it makes is mostly acyclic, but the
+# loading of thousands of cases would otherwise set off a young-generation collection every 700
+# allocations, each walking objects that live until exit anyway (about 6 % of a small rebuild).
+# Cycles are still collected, only less often: the 20,000-case build's peak memory is measured by
+# `make bench`.
+gc.set_threshold(100_000, 50, 100)
 
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="proposal-docs %(version)s", help="显示版本号并退出")

@@ -7,7 +7,10 @@ file is asked for (at 20,000 cases, decoded shards would cost hundreds of megaby
 changed waits as bytes until the build writes it, so that invalid input leaves build/ untouched.
 
 Entries are keyed by the file's content hash; validation runs again on every read, so a stale
-entry cannot let an invalid case through.
+entry cannot let an invalid case through. A shard is one line per file, "path<TAB>hash<TAB>parse as
+JSON", after a line naming the format: reading a shard splits lines, and writing one joins them,
+with no JSON around JSON to escape and unescape (that was a third of a one-file rebuild's cache
+work).
 
 build/ may come from anyone (a pull request can commit it), so a shard is plain JSON — never
 pickle — signed with the user's own key (engine.signing): a shard written anywhere else, or
@@ -29,7 +32,7 @@ from ..model.loading import Source
 from ..model.scalars import Plain
 from .signing import cache_key, sign, verified
 
-FORMAT = f"proposal-docs parsed 4 {__version__}"
+FORMAT = f"proposal-docs parsed 5 {__version__}"
 
 
 def shard_name(rel: str) -> str:
@@ -67,9 +70,15 @@ class ParseCache:
             body = verified(self.key, (self.folder / f"{name}.json").read_bytes())
             if body is None:
                 return {}
-            data = json.loads(body)
-            return data["entries"] if data.get("format") == FORMAT else {}
-        except (OSError, ValueError, KeyError, AttributeError, RecursionError):
+            header, *lines = body.decode("utf-8").split("\n")
+            if header != FORMAT:
+                return {}
+            entries = {}
+            for line in lines:
+                rel, digest, text = line.split("\t", 2)
+                entries[rel] = [digest, text]
+            return entries
+        except (OSError, ValueError):
             return {}
 
     def get(self, rel: str, digest: str) -> tuple[Any, Source] | None:
@@ -83,6 +92,8 @@ class ParseCache:
             return None
 
     def put(self, rel: str, digest: str, parsed: tuple[Any, Source]) -> None:
+        if "\t" in rel or "\n" in rel:  # a name the shard's lines cannot hold: parsed again next time
+            return
         self._open(rel)
         try:
             text = json.dumps(encode_parsed(parsed), ensure_ascii=False, separators=(",", ":"))
@@ -99,8 +110,9 @@ class ParseCache:
         for rel in gone:
             del self.entries[rel]
         if self.dirty or gone:
-            self.changed[self.name] = json.dumps({"format": FORMAT, "entries": self.entries}, ensure_ascii=False,
-                                                 separators=(",", ":")).encode("utf-8")
+            # json.dumps escapes every control character, so neither a tab nor a line break is in a text
+            lines = [FORMAT, *(f"{rel}\t{digest}\t{text}" for rel, (digest, text) in self.entries.items())]
+            self.changed[self.name] = "\n".join(lines).encode("utf-8")
         self.dirty = False
 
     def save(self) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from typing import Callable, Iterator
 
 from ..engine.plan import LETTER_TEMPLATES, Output, templates_of
-from ..model.layout import reason, template_label, template_path
+from ..engine.templatecache import PatchedSources
+from ..model.layout import BUILD_DIR, reason, template_label, template_path
 from ..model.repository import Repository
 from .contexts import context_for
 from .docx import PreparedTemplate, TemplateProblem
@@ -24,9 +25,12 @@ class Templates:
     """Prepared templates by content. A one-shot build makes one; `serve` keeps one between
     rebuilds, so an unchanged template is not prepared again."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        """keep: take patched sources from build/.cache and keep new ones there (a build does)."""
         self.env = make_environment()
         self.prepared: dict[str, tuple[str, PreparedTemplate]] = {}  # name → (content hash, template)
+        self.keep = keep
+        self.kept: dict[Path, PatchedSources] = {}  # by repository
 
     def get(self, root: Path, names) -> dict[str, PreparedTemplate]:
         result = {}
@@ -39,9 +43,21 @@ class Templates:
             digest = hashlib.sha256(content).hexdigest()
             known = self.prepared.get(name)
             if known is None or known[0] != digest:
-                known = self.prepared[name] = (digest, PreparedTemplate(path, self.env, content))
+                known = self.prepared[name] = (digest, self._prepare(root, name, path, content, digest))
             result[name] = known[1]
         return result
+
+    def _prepare(self, root: Path, name: str, path: Path, content: bytes, digest: str) -> PreparedTemplate:
+        if not self.keep:
+            return PreparedTemplate(path, self.env, content)
+        kept = self.kept.get(root)
+        if kept is None:
+            kept = self.kept[root] = PatchedSources(root / BUILD_DIR)
+        sources = kept.get(name, digest)
+        template = PreparedTemplate(path, self.env, content, sources)
+        if sources != template.patched:
+            kept.put(name, digest, template.patched)
+        return template
 
     def lazily(self, root: Path) -> Mapping[str, PreparedTemplate]:
         """The templates by name, each prepared when first looked up (most builds need none)."""

@@ -20,7 +20,6 @@ from html import escape  # &, < and >, as XML needs (xml.sax.saxutils would impo
 
 from xml.parsers import expat
 
-from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateError, meta
 
 from .zipwriter import EVERY_DOCUMENT, Member, deflate, write_zip
@@ -49,13 +48,18 @@ def template_label(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, str | None]]:
-    """(name, raw bytes, patched Jinja source) of every part; docxtpl's patch_xml does the patching."""
+def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
+                  ) -> list[tuple[str, bytes | None, str | None]]:
+    """(name, raw bytes, patched Jinja source) of every part; docxtpl's patch_xml does the patching.
+
+    known: sources patched from these very bytes before (engine.templatecache), by part name;
+    docxtpl is imported and opens the template only for a part not among them."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        patcher = DocxTemplate(io.BytesIO(content))  # only its patch_xml is used; it never renders here
-    except Exception as exc:  # noqa: BLE001 - zipfile and python-docx raise many kinds for a bad file
+    except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds for a bad file
         raise TemplateProblem(f"模板 {label} 无法打开：不是有效的 .docx 文件（{exc}）") from exc
+    known = known or {}
+    patcher = None
     parts = []
     with archive:
         for info in archive.infolist():
@@ -63,7 +67,11 @@ def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, 
             if info.filename.startswith("word/") and info.filename.endswith(".xml"):
                 text = data.decode("utf-8")
                 if _is_templated(text):
-                    parts.append((info.filename, None, patcher.patch_xml(text)))
+                    source = known.get(info.filename)
+                    if source is None:
+                        patcher = patcher or _patcher(content, label)
+                        source = patcher.patch_xml(text)
+                    parts.append((info.filename, None, source))
                     continue
             parts.append((info.filename, data, None))
     if not any(name == DOCUMENT_PART for name, _, _ in parts):
@@ -71,16 +79,28 @@ def _patched_parts(content: bytes, label: str) -> list[tuple[str, bytes | None, 
     return parts
 
 
+def _patcher(content: bytes, label: str):
+    from docxtpl import DocxTemplate  # with python-docx and lxml: a tenth of a second to import
+
+    try:
+        return DocxTemplate(io.BytesIO(content))  # only its patch_xml is used; it never renders here
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a bad file
+        raise TemplateProblem(f"模板 {label} 无法打开：不是有效的 .docx 文件（{exc}）") from exc
+
+
 class PreparedTemplate:
     """One .docx template, ready to render any number of documents.
 
     Patching a template means opening it with python-docx (tens of milliseconds), once per build
-    (or once per template content under `serve`). The patched parts are not cached on disk: a
-    Jinja source kept in build/ could be swapped by anyone who can commit there.
+    (or once per template content under `serve`), unless the build kept the sources patched from
+    the same bytes (engine.templatecache, signed: a Jinja source kept in build/ could otherwise be
+    swapped by anyone who can commit there).
     """
 
-    def __init__(self, path: Path, env: Environment, content: bytes | None = None):
-        """content: the template's bytes when the caller has already read them."""
+    def __init__(self, path: Path, env: Environment, content: bytes | None = None,
+                 known: dict[str, str] | None = None):
+        """content: the template's bytes when the caller has already read them; known: the sources
+        patched from these bytes before, by part name."""
         self.path = path
         self.env = env
         if content is None:
@@ -88,8 +108,9 @@ class PreparedTemplate:
                 content = path.read_bytes()
             except OSError as exc:
                 raise TemplateProblem(f"模板 {template_label(path)} 无法读取：{exc.strerror}") from exc
-        raw_parts = _patched_parts(content, template_label(path))
-        self.sources = [source for _, _, source in raw_parts if source is not None]
+        raw_parts = _patched_parts(content, template_label(path), known)
+        self.patched = {name: source for name, _, source in raw_parts if source is not None}
+        self.sources = list(self.patched.values())
         self.parts = []
         for name, data, source in raw_parts:
             template = None
