@@ -130,9 +130,22 @@ def recipient_names(proposers: list[str]) -> list[str]:
     return result
 
 
+# case_outputs by (file, year, reply_to, label), with the case they were made of: a build asks for
+# one case's documents three times (the plan, the letters' pages, the archive index's rows)
+_made: dict[tuple[str, int, str, str | None], tuple[Case, list[Output]]] = {}
+
+
 def case_outputs(item: CaseFile, y: int, reply_to: str, label: str | None = None) -> list[Output]:
     """The documents of one case: none before it is answered (or returned); a reply and its form
     for every round of handling (二次办理 adds a 再次答复 and its own form). label: see case_stem."""
+    key = (item.rel, y, reply_to, label)
+    made = _made.get(key)
+    if made is None or made[0] is not item.case:  # the very case object, not an equal one: no hashing
+        made = _made[key] = (item.case, _case_outputs(item, y, reply_to, label))
+    return list(made[1])
+
+
+def _case_outputs(item: CaseFile, y: int, reply_to: str, label: str | None) -> list[Output]:
     case = item.case
     stem = case_stem(case, label)
     if case.returned:
