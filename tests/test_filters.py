@@ -4,9 +4,13 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
+from docxtpl import RichText, RichTextParagraph
+from hypothesis import given, strategies as st
+from jinja2 import Environment
 
 from proposal_docs.model.models import Case
-from proposal_docs.render.filters import date_cn, doc_number, paragraphs_of, rate, salutation, style_of
+from proposal_docs.render.filters import (body_paragraphs, date_cn, doc_number, make_environment, paragraphs_of, rate,
+                                          salutation, style_of)
 
 
 def case(**changes):
@@ -48,3 +52,30 @@ def test_heading_levels():
 
 def test_paragraphs_are_non_blank_lines():
     assert paragraphs_of("一、甲\n\n  正文  \r\n\n乙\u2028丙\n") == ["一、甲", "正文", "乙\u2028丙"]
+
+
+# text a clerk may write: Chinese, headings, XML's special characters, quotes, blank lines
+_BODY_TEXT = st.lists(st.one_of(st.sampled_from(["一、总体情况", "（一）工作措施", "1.完善政策", "(2)压缩时限", "", "  ",
+                                                 "A&B <c> \"d\" 'e' {{ f }}", "今年以来，我局走访企业23家。"]),
+                                st.text(max_size=30)), max_size=6).map("\n".join)
+
+
+@given(_BODY_TEXT)
+def test_body_paragraphs_are_docxtpls_rich_text_paragraphs(text):
+    """The paragraphs' XML is byte for byte what docxtpl's RichTextParagraph makes of them."""
+    expected = RichTextParagraph()
+    for paragraph in paragraphs_of(text):
+        expected.add(RichText(paragraph), parastyle=style_of(paragraph))
+    assert str(body_paragraphs(text)) == expected.xml
+
+
+@given(_BODY_TEXT)
+def test_body_paragraphs_print_as_themselves_in_a_template(text):
+    """In the autoescaping environment the XML is inserted as it is, once: never escaped again."""
+    source = "<w:body>{{ body }}</w:body>"
+    expected = RichTextParagraph()
+    for paragraph in paragraphs_of(text):
+        expected.add(RichText(paragraph), parastyle=style_of(paragraph))
+    for env in (make_environment(), Environment(autoescape=True)):
+        assert env.from_string(source).render(body=body_paragraphs(text)) == \
+            env.from_string(source).render(body=expected)

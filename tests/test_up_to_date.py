@@ -66,6 +66,8 @@ def test_a_changed_case_goes_the_full_way(example):
     edit(example / "cases/2024/p009.yaml", "约120家", "约130家")
     result = launch(example, "build", "--no-site")
     assert "生成 3 个文件" in result.stdout and "pydantic" in imported(result.stderr)
+    # the templates as docxtpl patched them last time (build/.cache/templates): no python-docx
+    assert not imported(result.stderr) & {"docx", "docxtpl", "lxml"}
 
 
 def test_an_invalid_repository_is_never_answered_early(example):

@@ -10,10 +10,11 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from html import escape
 
-from docxtpl import RichText, RichTextParagraph
 from jinja2 import StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from ..rules.clock import chinese_date
 from ..model.models import LABELS, Body, Case
@@ -104,17 +105,16 @@ def style_of(paragraph: str) -> str:
     return "GwBody"
 
 
-def body_paragraphs(text: str) -> RichTextParagraph:
-    """Real Word paragraphs: 一、 黑体, (一) 楷体, 1./(1) 仿宋, others indented two characters."""
-    result = RichTextParagraph()
-    for paragraph in paragraphs_of(text):
-        result.add(RichText(paragraph), parastyle=style_of(paragraph))
-    return result
+def body_paragraphs(text: str) -> Markup:
+    """Real Word paragraphs: 一、 黑体, (一) 楷体, 1./(1) 仿宋, others indented two characters.
 
-
-def line_breaks(text: str) -> RichText:
-    """Text for one table cell, its line breaks kept as Word line breaks (use with {{r … }})."""
-    return RichText(text)
+    The XML is what docxtpl's RichTextParagraph of a RichText makes of each paragraph
+    (tests/test_filters.py holds them equal), written out here because importing docxtpl brings
+    python-docx and lxml with it, a third of a one-case rebuild's imports; docxtpl is needed only to
+    patch a template (render/docx.py), which a build with unchanged templates does not do."""
+    return Markup("".join(f'<w:p><w:pPr><w:pStyle w:val="{style_of(paragraph)}"/></w:pPr><w:r>'
+                          f'<w:t xml:space="preserve">{escape(paragraph)}</w:t></w:r></w:p>'
+                          for paragraph in paragraphs_of(text)))
 
 
 @pass_context
