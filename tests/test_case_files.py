@@ -7,6 +7,7 @@ the operating system's answer for those paths imitated, so the tests mean the sa
 
 from __future__ import annotations
 
+import builtins
 import errno
 import hashlib
 import io
@@ -61,6 +62,7 @@ def deny(monkeypatch):
             monkeypatch.setattr(os, name, guard(getattr(os, name)))
         monkeypatch.setattr(os, "stat", guard(os.stat, inside_only=True))
         monkeypatch.setattr(io, "open", guard(io.open))
+        monkeypatch.setattr(builtins, "open", guard(builtins.open))
 
     def make(path: Path) -> None:
         (folders if path.is_dir() else files).add(os.path.realpath(path))

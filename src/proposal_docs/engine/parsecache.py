@@ -87,7 +87,7 @@ class ParseCache:
         if not entry or entry[0] != digest:
             return None
         try:
-            return decode_parsed(json.loads(entry[1], object_hook=_decoded))
+            return decode_parsed(_DECODER.decode(entry[1]))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             return None
 
@@ -159,6 +159,9 @@ def _decoded(value: dict) -> Any:
     if kind == "b":
         return base64.b64decode(inner)
     raise ValueError(kind)
+
+
+_DECODER = json.JSONDecoder(object_hook=_decoded)  # json.loads with a hook would make one per entry
 
 
 def encode_parsed(parsed: tuple[Any, Source]) -> list:

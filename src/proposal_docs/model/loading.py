@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import typing
 from pathlib import Path
@@ -140,13 +141,14 @@ def dotted(path: FieldPath) -> str:
 # --- text --------------------------------------------------------------------------------------
 
 
-def read_bytes(path: Path, rel: str) -> bytes:
+def read_bytes(path: str | os.PathLike, rel: str) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
-                                    f"文件过大（{size:,} 字节），单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size  # of the file opened, not of whatever the name is next
+            if size > MAX_FILE_BYTES:
+                raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
+                                        f"文件过大（{size:,} 字节），单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
+            return file.read()
     except OSError as exc:
         raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件（{reason(exc)}）")) from exc
 

@@ -9,6 +9,7 @@ finding of reading and validation. The rules that compare fields and files come 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Protocol
@@ -92,7 +93,7 @@ class _Reader:
     def load(self, rel: str, model, findings: list[Finding], context: dict | None = None):
         """The model of the file at root/rel (None if invalid), its source, and its findings added."""
         try:
-            raw = read_bytes(self.root / rel, rel)
+            raw = read_bytes(os.path.join(self.root, rel), rel)  # a string: no Path made per file
         except LoadError as exc:
             findings.append(exc.finding)
             return None, Source(rel)
