@@ -4,6 +4,7 @@ types (an unquoted scalar stays unquoted, so its field still decides what it mea
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 from hypothesis import given, strategies as st
@@ -48,3 +49,19 @@ def test_an_entry_of_another_content_is_not_given_back(tmp_path: Path):
     cache.put("cases/2024/p001.yaml", "one", ({"n": dt.date(2024, 3, 1)}, Source.from_text("p", "", [])))
     cache.save()
     assert ParseCache(tmp_path, b"k" * 32).get("cases/2024/p001.yaml", "two") is None
+
+
+def test_a_file_name_with_a_line_break_is_parsed_each_time_and_the_rest_stay_cached(example):
+    """A shard holds a line per file: a name with a tab or a line break is left out of it (parsed
+    again on every build), and does not cost the other files of its year their entries."""
+    from conftest import run
+
+    odd = example / "cases" / "2024" / "p009\ncopy.yaml"
+    odd.write_bytes((example / "cases" / "2024" / "p009.yaml").read_bytes().replace(b"number: 9", b"number: 99")
+                    .replace("〔2024〕2号".encode(), "〔2024〕99号".encode()))
+    assert run(example, "build", "--no-site").exit_code == 0
+    cache = ParseCache(example / "build" / ".cache" / "parsed")
+    for path in sorted((example / "cases" / "2024").glob("*.yaml")):
+        rel = f"cases/2024/{path.name}"
+        found = cache.get(rel, hashlib.sha256(path.read_bytes()).hexdigest())
+        assert (found is None) == ("\n" in path.name), rel

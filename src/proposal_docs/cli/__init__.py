@@ -27,11 +27,10 @@ if TYPE_CHECKING:
 
 zh.install()
 
-# A command runs for seconds and then exits. The garbage it makes is mostly acyclic, but the
-# loading of thousands of cases would otherwise set off a young-generation collection every 700
-# allocations, each walking objects that live until exit anyway (about 6 % of a small rebuild).
-# Cycles are still collected, only less often: the 20,000-case build's peak memory is measured by
-# `make bench`.
+# Loading thousands of cases would set off a young-generation collection every 700 allocations,
+# each walking objects that live as long as the command (about 6 % of a small rebuild). Cycles are
+# still collected, only less often — in `serve` too, which runs for hours: the garbage of a rebuild
+# is mostly acyclic. The 20,000-case build's peak memory is measured by `make bench`.
 gc.set_threshold(100_000, 50, 100)
 
 @click.group(cls=Group, context_settings=CONTEXT)

@@ -1,8 +1,9 @@
 """The Jinja sources docxtpl makes of each template, kept between builds.
 
-Patching a template (render.docx) means importing docxtpl, python-docx and lxml and opening the
-template with them: about a tenth of a second, as much as the rest of a one-case rebuild's
-rendering. What patching makes depends only on the template's bytes and on docxtpl, so each
+Patching a template (render.docx) means importing docxtpl, which brings python-docx and lxml with
+it (about a twentieth of a second, more than a one-case rebuild's rendering), and running its
+regular expressions over every part. What patching makes depends only on the parts' text and on
+docxtpl, so each
 template's patched sources are kept in ``build/.cache/templates/<name>.json`` with the hash of the
 bytes they were made from, and used while the template and docxtpl are what they were.
 

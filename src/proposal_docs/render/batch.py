@@ -25,12 +25,10 @@ class Templates:
     """Prepared templates by content. A one-shot build makes one; `serve` keeps one between
     rebuilds, so an unchanged template is not prepared again."""
 
-    def __init__(self, keep: bool = True) -> None:
-        """keep: take patched sources from build/.cache and keep new ones there (a build does)."""
+    def __init__(self) -> None:
         self.env = make_environment()
         self.prepared: dict[str, tuple[str, PreparedTemplate]] = {}  # name → (content hash, template)
-        self.keep = keep
-        self.kept: dict[Path, PatchedSources] = {}  # by repository
+        self.kept: dict[Path, PatchedSources] = {}  # patched sources in build/.cache, by repository
 
     def get(self, root: Path, names) -> dict[str, PreparedTemplate]:
         result = {}
@@ -48,8 +46,6 @@ class Templates:
         return result
 
     def _prepare(self, root: Path, name: str, path: Path, content: bytes, digest: str) -> PreparedTemplate:
-        if not self.keep:
-            return PreparedTemplate(path, self.env, content)
         kept = self.kept.get(root)
         if kept is None:
             kept = self.kept[root] = PatchedSources(root / BUILD_DIR)

@@ -53,7 +53,7 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
     """(name, raw bytes, patched Jinja source) of every part; docxtpl's patch_xml does the patching.
 
     known: sources patched from these very bytes before (engine.templatecache), by part name;
-    docxtpl is imported and opens the template only for a part not among them."""
+    docxtpl is imported only for a part not among them."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except Exception as exc:  # noqa: BLE001 - zipfile raises many kinds for a bad file
@@ -69,7 +69,7 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
                 if _is_templated(text):
                     source = known.get(info.filename)
                     if source is None:
-                        patcher = patcher or _patcher(content, label)
+                        patcher = patcher or _patcher(content)
                         source = patcher.patch_xml(text)
                     parts.append((info.filename, None, source))
                     continue
@@ -79,22 +79,20 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
     return parts
 
 
-def _patcher(content: bytes, label: str):
-    from docxtpl import DocxTemplate  # with python-docx and lxml: a tenth of a second to import
+def _patcher(content: bytes):
+    from docxtpl import DocxTemplate  # with python-docx and lxml: tens of milliseconds to import
 
-    try:
-        return DocxTemplate(io.BytesIO(content))  # only its patch_xml is used; it never renders here
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a bad file
-        raise TemplateProblem(f"模板 {label} 无法打开：不是有效的 .docx 文件（{exc}）") from exc
+    return DocxTemplate(io.BytesIO(content))  # only its patch_xml is used: the package is never opened
 
 
 class PreparedTemplate:
     """One .docx template, ready to render any number of documents.
 
-    Patching a template means opening it with python-docx (tens of milliseconds), once per build
-    (or once per template content under `serve`), unless the build kept the sources patched from
-    the same bytes (engine.templatecache, signed: a Jinja source kept in build/ could otherwise be
-    swapped by anyone who can commit there).
+    Patching a template means importing docxtpl (with python-docx and lxml) and running its regular
+    expressions, once per build (or once per template content under `serve`), unless the build
+    kept the sources patched from the same bytes (engine.templatecache, signed: a Jinja source kept
+    in build/ could otherwise be swapped by anyone who can commit there). Compiling the sources
+    with Jinja is left to every build: compiled code is never read back from a file.
     """
 
     def __init__(self, path: Path, env: Environment, content: bytes | None = None,

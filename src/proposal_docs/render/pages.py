@@ -73,6 +73,7 @@ def _ideograph(ch: str) -> bool:
 # at the very start are set in the Latin font). The weak marks are all below U+2E80. The classes are
 # written as what they leave out, below U+2E80: a class reaching U+10FFFF takes re four times as
 # long to compile (12 ms, paid by every build that renders a letter).
+assert max(_WEAK) < "\u2e80", "the classes below take every weak mark to lie below U+2E80"
 _NOT_WEAK = "".join(f"{re.escape(chr(start))}-{re.escape(chr(end))}" for start, end in zip(
     [0, *(ord(ch) + 1 for ch in sorted(_WEAK))], [*(ord(ch) - 1 for ch in sorted(_WEAK)), 0x2E7F]) if start <= end)
 _RUNS = re.compile(f"[^\x00-\u2e7f][^{_NOT_WEAK}]*|[\x00-\u2e7f]+")
