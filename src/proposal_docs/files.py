@@ -1,18 +1,26 @@
-"""Writing files so that readers only ever see a whole old file or a whole new one, and the lock
-that keeps two builds from writing at once."""
+"""Writing files so that readers only ever see a whole old file or a whole new one, the lock that
+keeps two builds from writing at once, and reading what build/ holds without following links.
+
+Built-in modules only, imported when used: engine/stamp.py reads with this on every no-op build.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import stat
 import time
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _temporary_copy(path: Path, data: bytes, mode: int = 0o644) -> str:
     """The data in a temporary file beside path (same file system, so a rename is atomic)."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     try:
@@ -20,9 +28,36 @@ def _temporary_copy(path: Path, data: bytes, mode: int = 0o644) -> str:
             handle.write(data)
         os.chmod(tmp, mode)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove(tmp)
         raise
     return tmp
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def read_regular(path: str | os.PathLike) -> bytes:
+    """The bytes of the regular file path names, not through a symbolic link at its end.
+
+    For what build/ holds, which may come from anyone's pull request: a link there to /dev/zero, or
+    a FIFO, would make a read that never ends. OSError for anything but a plain file."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)  # O_NONBLOCK: opening a FIFO does not wait for a writer
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+        return file.read()
+
+
+def unlinked_below(base: Path, folder: Path) -> bool:
+    """folder, below base, is reached through no link (made or not yet): what is written into it
+    stays in base. build/.cache may come from anyone, and a link there could lead anywhere."""
+    return os.path.realpath(folder) == os.path.normpath(
+        os.path.join(os.path.realpath(base), os.path.relpath(folder, base)))
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -31,7 +66,7 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove(tmp)
         raise
 
 
@@ -41,7 +76,7 @@ def atomic_create(path: Path, data: bytes) -> None:
     try:
         os.link(tmp, path)  # fails when the name exists, even if created a moment ago
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        _remove(tmp)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from .. import __version__
-from ..files import atomic_write
+from ..files import atomic_write, read_regular
 from .stamp import MANIFEST, _inside
 
 MANIFEST_VERSION = 1
@@ -26,7 +26,7 @@ def sha256(data: bytes) -> str:
 def read_manifest(build_dir: Path) -> dict[str, dict]:
     """path → {fingerprint, hash, size, mtime_ns, ctime_ns, inode[, content, pages]}; {} when missing or unreadable."""
     try:
-        data = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(build_dir / MANIFEST).decode("utf-8"))
         if data.get("version") != MANIFEST_VERSION:
             return {}
         outputs = data["outputs"]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..files import atomic_write
+from ..files import atomic_write, read_regular, unlinked_below
 from ..model.findings import Finding
 from ..model.loading import Source
 from ..model.scalars import Plain
@@ -67,7 +67,7 @@ class ParseCache:
         if self.key is None:
             return {}
         try:
-            body = verified(self.key, (self.folder / f"{name}.json").read_bytes())
+            body = verified(self.key, read_regular(self.folder / f"{name}.json"))
             if body is None:
                 return {}
             header, *lines = body.decode("utf-8").split("\n")
@@ -118,6 +118,8 @@ class ParseCache:
     def save(self) -> None:
         """Write the shards that changed (the build calls this once the input proved valid)."""
         self._set_aside()
+        if not unlinked_below(self.folder.parent.parent, self.folder):  # build/.cache/parsed, no link on the way
+            self.changed.clear()
         for name, body in sorted(self.changed.items()):
             atomic_write(self.folder / f"{name}.json", sign(self.key, body))
         self.changed.clear()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..files import atomic_write
+from ..files import atomic_write, read_regular, unlinked_below
 from ..model.layout import PROJECT_FILE
 from ..rules.comparable import Comparable
 from .signing import cache_key, sign, verified
@@ -49,6 +49,7 @@ def listings(root: str | os.PathLike) -> dict[int, Listing]:
 
 class SimilarCache:
     def __init__(self, build_dir: Path, key: bytes | None = None):
+        self.build_dir = build_dir
         self.folder = build_dir.joinpath(*FOLDER)
         self.key = key if key is not None else cache_key()
 
@@ -58,7 +59,7 @@ class SimilarCache:
     def get(self, year: int, listing: Listing) -> YearDigest | None:
         """The year's digest if this user's key signed it for these very files, else None."""
         try:
-            body = verified(self.key, self._path(year).read_bytes(), str(year).encode("ascii"))
+            body = verified(self.key, read_regular(self._path(year)), str(year).encode("ascii"))
             if body is None:
                 return None
             data = json.loads(body)
@@ -69,8 +70,8 @@ class SimilarCache:
             return None
 
     def put(self, year: int, listing: Listing, digest: YearDigest) -> None:
-        if self.key is None:  # nowhere to keep a key: nothing can be believed later, so nothing is kept
-            return
+        if self.key is None or not unlinked_below(self.build_dir, self.folder):
+            return  # nothing could be believed later, or it would be written outside build/
         body = json.dumps({"format": FORMAT, "inputs": listing, "cases": digest.cases,
                            "left_out": digest.left_out}, ensure_ascii=False, separators=(",", ":"))
         atomic_write(self._path(year), sign(self.key, body.encode("utf-8"), str(year).encode("ascii")))

@@ -19,6 +19,7 @@ import json
 import os
 
 from .. import __version__
+from ..files import read_regular
 from ..model.layout import BUILD_DIR, PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR, is_year_name
 
 MANIFEST = ".manifest.json"
@@ -147,8 +148,7 @@ def forget(build_dir: str | os.PathLike) -> None:
 def read_stamp(build_dir: str | os.PathLike) -> tuple | None:
     """(timezone, site_today, inputs, outputs, numbers) of the last complete build, if it left a stamp."""
     try:
-        with open(os.path.join(build_dir, STAMP), "rb") as file:
-            data = json.loads(file.read())
+        data = json.loads(read_regular(os.path.join(build_dir, STAMP)))
         if data[0] != _FORMAT:
             return None
         timezone, site_today, inputs, outputs, years = data[1:]

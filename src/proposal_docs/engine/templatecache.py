@@ -19,7 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import __version__
-from ..files import atomic_write
+from ..files import atomic_write, read_regular, unlinked_below
 from .signing import cache_key, sign, verified
 
 FORMAT = f"proposal-docs templates 1 {__version__}"
@@ -37,6 +37,7 @@ class PatchedSources:
     """get/put of {part name: patched Jinja source} per template name and content hash."""
 
     def __init__(self, build_dir: Path, key: bytes | None = None):
+        self.build_dir = build_dir
         self.folder = build_dir.joinpath(*FOLDER)
         self.key = key if key is not None else cache_key()
         self._context: bytes | None = None
@@ -49,7 +50,7 @@ class PatchedSources:
     def get(self, name: str, digest: str) -> dict[str, str] | None:
         """The sources patched from the template whose bytes hash to digest, if kept; else None."""
         try:
-            body = verified(self.key, (self.folder / f"{name}.json").read_bytes(), self._signed_for(name))
+            body = verified(self.key, read_regular(self.folder / f"{name}.json"), self._signed_for(name))
             if body is None:
                 return None
             data = json.loads(body)
@@ -63,7 +64,7 @@ class PatchedSources:
             return None
 
     def put(self, name: str, digest: str, sources: dict[str, str]) -> None:
-        if self.key is None:  # nowhere to keep a key: nothing could be believed later
-            return
+        if self.key is None or not unlinked_below(self.build_dir, self.folder):
+            return  # nothing could be believed later, or it would be written outside build/
         body = json.dumps({"digest": digest, "sources": sources}, ensure_ascii=False, separators=(",", ":"))
         atomic_write(self.folder / f"{name}.json", sign(self.key, body.encode("utf-8"), self._signed_for(name)))

@@ -17,7 +17,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..engine.signing import cache_key, sign, verified
-from ..files import atomic_write
+from ..files import atomic_write, read_regular, unlinked_below
 
 
 def _convert(docx: Path) -> str:
@@ -33,7 +33,7 @@ def _cached(path: Path, key: bytes | None, digest: str) -> str | None:
     if key is None or not path.is_file():
         return None
     try:
-        html = verified(key, path.read_bytes(), digest.encode("ascii", "replace"))
+        html = verified(key, read_regular(path), digest.encode("ascii", "replace"))
         if html is not None:
             return html.decode("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -55,10 +55,12 @@ def previews(build_dir: Path, documents: dict[str, str], jobs: int,
         else:
             missing.append((rel, digest))
 
+    kept = key is not None and unlinked_below(build_dir, cache)  # a linked folder could be anywhere
+
     def convert(item: tuple[str, str]) -> tuple[str, str]:
         rel, digest = item
         html = _convert(build_dir / rel)
-        if key is not None:
+        if kept:
             data = html.encode("utf-8")
             atomic_write(cache / f"{digest}.html", sign(key, data, digest.encode("ascii", "replace")))
         return rel, html
@@ -67,7 +69,7 @@ def previews(build_dir: Path, documents: dict[str, str], jobs: int,
         for rel, html in pool.map(convert, missing):
             result[rel] = Markup(html)
     keep = {f"{digest}.html" for digest in documents.values()}
-    if cache.is_dir():
+    if kept and cache.is_dir():
         for stale in cache.iterdir():
             if stale.name not in keep:
                 stale.unlink(missing_ok=True)
