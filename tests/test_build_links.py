@@ -1,15 +1,21 @@
 """build/ may come from anyone's pull request: links committed there lead nowhere.
 
 A link to /dev/zero (or a FIFO) where the tool keeps its stamp, manifest or caches would make a
-read that never ends; a linked cache folder would have the tool write, and prune, outside build/."""
+read that never ends; a link anywhere in build/ would have a build write documents, and delete
+stale ones, wherever it leads. So the build reads its own files only as plain files, and refuses
+to write anything while build/ is, or holds, a link."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 from conftest import run
+
+from proposal_docs.files import links_below
+from proposal_docs.render.pdf import read_state
 
 
 def build(root, *args: str) -> subprocess.CompletedProcess:
@@ -20,6 +26,18 @@ def build(root, *args: str) -> subprocess.CompletedProcess:
 
 def documents(root) -> dict:
     return {p.relative_to(root / "build"): p.read_bytes() for p in (root / "build").rglob("*.docx")}
+
+
+def precious_folder(path):
+    path.mkdir()
+    (path / "precious.txt").write_text("keep", "utf-8")
+    (path / "p001.docx").write_text("a clerk's own file, named like a document", "utf-8")
+    return path
+
+
+def untouched(folder) -> bool:
+    return sorted(p.name for p in folder.iterdir()) == ["p001.docx", "precious.txt"] \
+        and (folder / "precious.txt").read_text("utf-8") == "keep"
 
 
 def test_links_to_endless_files_are_not_read(example):
@@ -34,24 +52,92 @@ def test_links_to_endless_files_are_not_read(example):
                          (cache / "templates" / "reply.json", str(fifo))]:
         path.unlink()
         path.symlink_to(target)
-    result = build(example, "--no-site")
-    assert result.returncode == 0, result.stderr
+    result = build(example, "--no-site")  # reads the stamp and the parse cache before it refuses
+    assert result.returncode == 2, result.stderr
+    assert "build/.cache/parsed/cases-2024.json（指向 /dev/zero）等 4 处是链接" in result.stderr
     assert documents(example) == expected
-    assert not (example / "build" / ".stamp").is_symlink()  # replaced by the build's own
+
+
+def test_a_linked_site_folder_is_neither_written_nor_cleaned(example, tmp_path):
+    outside = precious_folder(tmp_path / "outside")
+    (example / "build").mkdir()
+    (example / "build" / "site").symlink_to(outside, target_is_directory=True)
+    result = build(example, "--today", "2024-12-31")
+    assert result.returncode == 2
+    assert f"build/site（指向 {outside}）是链接" in result.stderr
+    assert "本次没有写入任何文件" in result.stderr
+    assert untouched(outside)
+    assert not documents(example)
+
+
+def test_a_linked_document_folder_named_in_the_manifest_is_left_alone(example, tmp_path):
+    assert run(example, "build", "--no-site").exit_code == 0
+    outside = precious_folder(tmp_path / "outside")
+    build_dir = example / "build"
+    letters = next(p for p in (build_dir / "2024").iterdir() if p.is_dir())
+    for path in letters.iterdir():
+        path.unlink()
+    letters.rmdir()
+    letters.symlink_to(outside, target_is_directory=True)
+    manifest = json.loads((build_dir / ".manifest.json").read_text("utf-8"))
+    # a stale entry: the build would delete the file it names as an output it no longer makes
+    manifest["outputs"][f"2024/{letters.name}/precious.txt"] = {"fingerprint": "x", "hash": "x"}
+    (build_dir / ".manifest.json").write_text(json.dumps(manifest), "utf-8")
+    for args in (["--no-site"], ["--force", "--no-site"]):
+        result = build(example, *args)
+        assert result.returncode == 2, result.stderr
+        assert f"build/2024/{letters.name}（指向 {outside}）是链接" in result.stderr
+        assert untouched(outside)
+
+
+def test_build_itself_as_a_link_is_refused(example, tmp_path):
+    outside = precious_folder(tmp_path / "outside")
+    (example / "build").symlink_to(outside, target_is_directory=True)
+    result = build(example, "--no-site")
+    assert result.returncode == 2
+    assert f"build/（指向 {outside}）是链接" in result.stderr
+    assert untouched(outside)
+    (example / "build").unlink()
+    assert build(example, "--no-site").returncode == 0  # as the message says: without the link, it builds
 
 
 def test_linked_cache_folders_are_neither_written_nor_pruned(example, tmp_path):
-    outside = {name: tmp_path / f"outside-{name}" for name in ("parsed", "templates", "previews", "similar")}
+    outside = {name: precious_folder(tmp_path / f"outside-{name}") for name in ("parsed", "templates", "previews")}
+    similar = precious_folder(tmp_path / "outside-similar")
     cache = example / "build" / ".cache"
     cache.mkdir(parents=True)
     for name, folder in outside.items():
-        folder.mkdir()
-        (folder / "precious.txt").write_text("keep", "utf-8")
         (cache / name).symlink_to(folder, target_is_directory=True)
-    result = build(example, "--today", "2024-12-31")
-    assert result.returncode == 0, result.stderr
+    assert build(example, "--today", "2024-12-31").returncode == 2
+    for link in outside:  # `similar` keeps its cache in build/ without building: it checks on its own
+        (cache / link).unlink()
+    (cache / "similar").symlink_to(similar, target_is_directory=True)
     assert subprocess.run([sys.executable, "-m", "proposal_docs", "--root", str(example), "similar", "--title",
                            "关于加强工业园区用电保障的建议"], capture_output=True, timeout=300).returncode == 0
-    for folder in outside.values():
-        assert [p.name for p in folder.iterdir()] == ["precious.txt"]
-    assert (example / "build" / "site" / "index.html").exists()
+    for folder in [*outside.values(), similar]:
+        assert untouched(folder)
+
+
+def test_links_below_finds_links_without_following_them(tmp_path):
+    top = tmp_path / "build"
+    (top / "2024" / "答复函").mkdir(parents=True)
+    (top / "2024" / "答复函" / "p001.docx").write_bytes(b"x")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "deep").mkdir(parents=True)
+    (elsewhere / "deep" / "link").symlink_to("/")
+    (top / "2024" / "folder").symlink_to(elsewhere, target_is_directory=True)
+    (top / ".stamp").symlink_to("/dev/zero")
+    (top / "dangling").symlink_to(tmp_path / "missing")
+    assert links_below(top) == [".stamp", "2024/folder", "dangling"]  # nothing inside the linked folder
+    assert links_below(top / "2024" / "答复函") == []
+    assert links_below(top / "2024" / "folder") == ["."]
+    assert links_below(tmp_path / "absent") == []
+
+
+def test_the_pdf_record_names_only_documents_inside_build(tmp_path):
+    state = tmp_path / ".sources.json"
+    state.write_text(json.dumps({"2024/答复函/p001.docx": "a:b", "../../home/clerk/thesis.docx": "a:b",
+                                 "/etc/passwd.docx": "a:b", "2024/x.docx": 3, "2024/notes.txt": "a:b"}), "utf-8")
+    assert read_state(state) == {"2024/答复函/p001.docx": "a:b"}
+    state.write_text("[1, 2]", "utf-8")
+    assert read_state(state) == {}

@@ -60,6 +60,48 @@ def unlinked_below(base: Path, folder: Path) -> bool:
         os.path.join(os.path.realpath(base), os.path.relpath(folder, base)))
 
 
+def stays_inside(rel: str) -> bool:
+    """A "/"-separated relative path, read from a file, that stays inside its folder."""
+    return not (rel.startswith(("/", "\\")) or ":" in rel or "\\" in rel
+                or any(part in ("..", ".") for part in rel.split("/")))
+
+
+def links_below(folder: str | os.PathLike) -> list[str]:
+    """The symbolic links (and Windows junctions) at folder and below it, as "/"-separated paths
+    relative to it ("." for folder itself), sorted; none is followed. [] when folder is no folder.
+
+    build/ may come from anyone's pull request: a link in it would have a build write, or clean up,
+    files anywhere on the machine."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return []
+    if _is_link(info):
+        return ["."]
+    if not stat.S_ISDIR(info.st_mode):
+        return []
+    found, pending = [], [("", os.fspath(folder))]
+    while pending:
+        rel, path = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = rel + entry.name
+                if entry.is_symlink() or (_WINDOWS and _is_link(entry.stat(follow_symlinks=False))):
+                    found.append(name)
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((name + "/", entry.path))
+    return sorted(found)
+
+
+def _is_link(info: os.stat_result) -> bool:
+    # a junction leads elsewhere as a link does, but Python 3.11 calls it no link
+    return stat.S_ISLNK(info.st_mode) or getattr(info, "st_reparse_tag", 0) in _LINK_TAGS
+
+
+_WINDOWS = os.name == "nt"  # where a listing already holds each entry's own status: no extra call
+_LINK_TAGS = {getattr(stat, "IO_REPARSE_TAG_SYMLINK", -1), getattr(stat, "IO_REPARSE_TAG_MOUNT_POINT", -1)}
+
+
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write to a temporary file in the same folder, then rename over the target."""
     tmp = _temporary_copy(path, data, mode)

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 from .. import __version__
-from ..files import atomic_write, read_regular
-from .stamp import MANIFEST, _inside
+from ..files import atomic_write, read_regular, stays_inside
+from .stamp import MANIFEST
 
 MANIFEST_VERSION = 1
 
@@ -31,7 +31,7 @@ def read_manifest(build_dir: Path) -> dict[str, dict]:
             return {}
         outputs = data["outputs"]
         return {rel: entry for rel, entry in outputs.items()
-                if isinstance(rel, str) and _inside(rel) and isinstance(entry, dict)}
+                if isinstance(rel, str) and stays_inside(rel) and isinstance(entry, dict)}
     except (OSError, ValueError, KeyError, AttributeError, RecursionError):
         return {}
 
@@ -61,15 +61,17 @@ def intact(path: str, manifest: dict[str, dict], rel: str) -> bool:
     the entry takes the new ones)."""
     entry = manifest[rel]
     try:
-        stat = os.stat(path)
+        stat = os.lstat(path)
     except OSError:
         return False
     now = _stat_entry(stat)
     if all(entry.get(key) == value for key, value in now.items()):
         return True
-    with open(path, "rb") as file:
-        if sha256(file.read()) != entry.get("hash"):
+    try:
+        if sha256(read_regular(path)) != entry.get("hash"):
             return False
+    except OSError:
+        return False
     manifest[rel] = {**entry, **now}
     return True
 

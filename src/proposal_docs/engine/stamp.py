@@ -19,7 +19,7 @@ import json
 import os
 
 from .. import __version__
-from ..files import read_regular
+from ..files import read_regular, stays_inside
 from ..model.layout import BUILD_DIR, PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR, is_year_name
 
 MANIFEST = ".manifest.json"
@@ -159,17 +159,11 @@ def read_stamp(build_dir: str | os.PathLike) -> tuple | None:
     except (OSError, ValueError, TypeError, IndexError, AttributeError, RecursionError):
         return None
     names = [folder for folder, _ in outputs] + [file[0] for _, files in outputs for file in files]
-    if not all(isinstance(name, str) and _inside(name) for name in names):
+    if not all(isinstance(name, str) and stays_inside(name) for name in names):
         return None
     if not all(isinstance(text, str) for pairs in numbers.values() for pair in pairs for text in pair):
         return None
     return timezone, site_today, inputs, outputs, numbers
-
-
-def _inside(rel: str) -> bool:
-    """A "/"-separated relative path that stays inside its folder."""
-    return not (rel.startswith(("/", "\\")) or ":" in rel or "\\" in rel
-                or any(part in ("..", ".") for part in rel.split("/")))
 
 
 def up_to_date(root: str | os.PathLike, inputs: Snapshot, site: bool, given_today=None) -> int | None:

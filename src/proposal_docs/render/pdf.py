@@ -19,7 +19,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..files import atomic_write
+from ..files import atomic_write, read_regular, stays_inside
 from .fonts import FontPlan, office_environment, plan_fonts
 
 PDF_DIR = "pdf"
@@ -60,6 +60,19 @@ def _convert_batch(office: str, env: dict[str, str], build_dir: Path, folder: st
         return done
 
 
+def read_state(path: Path) -> dict[str, str]:
+    """Which document each PDF was printed from, as build/pdf/.sources.json says. It may come from
+    anyone's pull request and names the PDFs a build deletes: only documents inside build/ count."""
+    try:
+        state = json.loads(read_regular(path).decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    return {doc: printed for doc, printed in state.items()
+            if stays_inside(doc) and doc.endswith(".docx") and isinstance(printed, str)}
+
+
 def convert_to_pdf(build_dir: Path, documents: dict[str, str], jobs: int) -> list[str]:
     """documents: build-relative .docx path -> content hash. Returns the documents converted."""
     office = find_office()
@@ -67,10 +80,7 @@ def convert_to_pdf(build_dir: Path, documents: dict[str, str], jobs: int) -> lis
         raise PdfProblem(INSTALL_HINT)
     root = build_dir / PDF_DIR
     state_file = root / STATE
-    try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
+    state = read_state(state_file)
 
     def pdf_of(doc: str) -> Path:
         return root / Path(doc).with_suffix(".pdf")
