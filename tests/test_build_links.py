@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 from conftest import run
 
@@ -141,3 +142,26 @@ def test_the_pdf_record_names_only_documents_inside_build(tmp_path):
     assert read_state(state) == {"2024/答复函/p001.docx": "a:b"}
     state.write_text("[1, 2]", "utf-8")
     assert read_state(state) == {}
+
+
+def test_serve_serves_nothing_a_link_in_build_leads_to(example, tmp_path):
+    """A pull request commits build/site/h → a folder of the clerk's and a page of its own: the
+    rebuild refuses, but the server must not hand the page's script the files the link leads to."""
+    from conftest import serving
+    from test_site_links import get
+
+    outside = precious_folder(tmp_path / "outside")
+    assert run(example, "build", "--today", "2024-06-10").exit_code == 0
+    (example / "build" / "site" / "h").symlink_to(outside, target_is_directory=True)
+    with serving(example) as port:
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60  # until the server listens (not a timing assertion)
+        while time.monotonic() < deadline:
+            try:
+                if get(base + "2024/index.html")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert get(base + "2024/index.html")[0] == 200
+        for path in ("h/precious.txt", "h/", "h/p001.docx"):
+            assert get(base + path)[0] == 404, path

@@ -63,11 +63,29 @@ class _Handler(SimpleHTTPRequestHandler):
             return str(beside)
         return in_site
 
+    def in_build(self, path: str) -> bool:
+        """path is in build/ and reached through no link: build/ may come from anyone's pull request,
+        and a link committed there (build/site/h → /home), or build/ itself a link, would have every
+        file it leads to served, to the pages a pull request put in build/site too."""
+        build = Path(self.directory).parent
+        base = os.path.join(os.path.realpath(build.parent), build.name)
+        real = os.path.realpath(path)
+        return real == base or real.startswith(base + os.sep)
+
+    def send_head(self):
+        if not self.in_build(self.translate_path(self.path)):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.path.split("?", 1)[0] == RELOAD_PATH:
             self._reply(str(self.builds.count).encode("ascii"), "text/plain; charset=utf-8")
             return
         path = Path(self.translate_path(self.path))
+        if not self.in_build(str(path)):
+            self.send_error(404)
+            return
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
