@@ -145,3 +145,25 @@ def test_base_option_names_the_pull_requests_target(example, tmp_path):
     assert run(clone, "diff", "HEAD", "--base", "origin/release").exit_code == 2
     missing = run(clone, "diff", "--base", "origin/nope")
     assert missing.exit_code == 2 and "找不到分支“origin/nope”" in missing.stderr
+
+
+def test_a_revision_with_a_link_in_build_is_not_built(example, tmp_path):
+    """diff REV checks REV out and copies this repository's caches into its build/: a link REV
+    committed there (build/.cache → a folder of the clerk's) must not have them written where it leads."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    git(example, "init", "-q", "-b", "main")
+    git(example, "config", "user.email", "clerk@example.org")
+    git(example, "config", "user.name", "办公室")
+    committed(example, "2024 年案件")
+    git(example, "checkout", "-q", "-b", "evil")
+    (example / "build").mkdir()
+    (example / "build" / ".cache").symlink_to(outside, target_is_directory=True)
+    git(example, "add", "-f", "build/.cache")
+    git(example, "commit", "-q", "-m", "a link in build/")
+    git(example, "checkout", "-q", "main")  # takes the link away again
+    assert run(example, "build", "--no-site").exit_code == 0  # this repository's caches, to be copied
+    result = run(example, "diff", "evil")
+    assert result.exit_code == 2, result.output
+    assert "evil 中提交了链接 build/.cache" in result.stderr
+    assert list(outside.iterdir()) == []

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.manifest import read_manifest
+from ..files import links_below
 from .build import Warm, build, load_for_build
 from ..model.layout import BUILD_DIR, SetupError
 from ..render.text import document_text
@@ -170,6 +171,11 @@ def diff_documents(root: Path, base: Base, jobs: int = 1) -> list[DocumentDiff]:
         _git(top, "worktree", "add", "--detach", "--quiet", str(worktree), commit)
         try:
             old_root = worktree / inside
+            links = links_below(old_root / BUILD_DIR)
+            if links:  # REV may be anyone's commit: the cache would be copied, and its build written, where they lead
+                raise SetupError(f"{base.label} 中提交了链接 {BUILD_DIR}/{'' if links[0] == '.' else links[0]}，"
+                                 f"构建它会顺着链接写入别处的文件，未作比较。{BUILD_DIR}/ 中的文件都由本工具生成，"
+                                 "不应提交；请从该版本中删除它们")
             if (new_build / ".cache").is_dir():  # parse and template caches are keyed by content
                 shutil.copytree(new_build / ".cache", old_root / BUILD_DIR / ".cache", dirs_exist_ok=True)
             old_build = _build_into(old_root, jobs)
