@@ -69,3 +69,14 @@ def test_declared_context_names_are_what_the_builders_provide(example):
     for output in plan(repo):
         context = context_for(repo, output, cases, templates).context
         assert set(context) == CONTEXT_NAMES[output.template], output.template
+
+
+def test_a_template_cannot_leave_the_sandbox(example):
+    """templates/ may come from anyone's pull request: a template reaching Python's objects through
+    str.format (CVE-2024-56326, CVE-2025-27516, open in Jinja2 before 3.1.6) must not print what it finds."""
+    payload = "{{ '{0.__init__.__globals__[os].environ[PROPOSAL_DOCS_AUDIT]}' | attr('format')(cycler) }}"
+    retype(own_template(example, "reply"), "{{ case.title }}", payload)
+    result = run(example, "build", "--no-site", env={"PROPOSAL_DOCS_AUDIT": "s3cr3t-token"})
+    assert result.exit_code != 0
+    assert "s3cr3t-token" not in result.output + result.stderr
+    assert not any("s3cr3t-token" in document_text(path) for path in (example / "build").rglob("*.docx"))
