@@ -209,3 +209,20 @@ def test_a_pickle_committed_under_build_cache_is_never_loaded(example, tmp_path)
         result = run(example, *command)
         assert result.exit_code == 0, result.output + result.stderr
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "link to /dev/zero", "fifo"])
+def test_templates_that_is_no_folder_is_listed_as_none(example, kind):
+    """A pull request can commit a file, or a link, named templates: the listing of the inputs
+    skips it (the packaged templates are used), without an internal error or a wait on a FIFO."""
+    templates = example / "templates"
+    if kind == "file":
+        templates.write_text("not a folder", "utf-8")
+    elif kind == "fifo":
+        os.mkfifo(templates)
+    else:
+        templates.symlink_to("/dev/zero")
+    assert not [entry for entry in snapshot_inputs(example) if entry[0].startswith("templates/") and entry[0] != "templates/"]
+    result = run(example, "build", "--no-site")
+    assert result.exit_code == 0, result.stderr
+    assert "内部错误" not in result.stderr

@@ -41,8 +41,8 @@ def _stats(folder: str, names) -> list | None:
     lookups and less string work, which matters at a few thousand files per build."""
     result = []
     if _DIR_FD:
-        try:
-            fd = os.open(folder, os.O_RDONLY)
+        try:  # O_DIRECTORY: a committed file (or a link to one, /dev/zero or a FIFO) named templates is no folder
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError:
             return None
         try:
