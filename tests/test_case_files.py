@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import edit, own_template, run
+from proposal_docs.model.loading import LoadError, read_bytes
 from proposal_docs.render.text import document_text
 
 
@@ -204,3 +205,29 @@ def test_a_year_folder_linked_outside_the_repository_is_refused(example):
         result = run(example, *command)
         assert result.exit_code == 1 and "cases/2023/ 是指向仓库外" in said(result)
     assert not (example / "build" / "2023").exists()
+
+
+def test_a_year_file_or_cases_folder_linked_outside_the_repository_is_refused(example):
+    """As a case file's link: a pull request's year.yaml → /dev/zero would read without end, one to a
+    file of the clerk's would have it read into the documents; cases/ itself the same for every file."""
+    elsewhere = example.parent / "elsewhere"
+    shutil.copytree(example / "cases", elsewhere)
+    year_file = example / "cases/2024/year.yaml"
+    for target in ("/dev/zero", elsewhere / "2024/year.yaml"):
+        year_file.unlink()
+        year_file.symlink_to(target)
+        for command in (["check", "--today", "2024-12-31"], ["build", "--no-site"]):
+            result = run(example, *command)
+            assert result.exit_code == 1 and f"cases/2024/year.yaml 是指向仓库外（{target}）的链接" in said(result)
+    shutil.rmtree(example / "cases")
+    (example / "cases").symlink_to(elsewhere)
+    for command in (["check", "--today", "2024-12-31"], ["build", "--no-site"]):
+        result = run(example, *command)
+        assert result.exit_code == 1 and f"cases/ 是指向仓库外（{elsewhere}）的链接" in said(result)
+    assert not (example / "build" / "2024").exists()
+
+
+def test_a_file_that_reports_no_size_is_read_only_up_to_the_limit():
+    with pytest.raises(LoadError) as caught:
+        read_bytes("/dev/zero", "cases/2024/year.yaml")
+    assert caught.value.finding.code == "too-large"

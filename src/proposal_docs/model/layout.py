@@ -88,6 +88,11 @@ def _outside(root: str, path: str) -> str | None:
     return None if target == real_root or target.startswith(real_root + os.sep) else target
 
 
+def linked_outside(root: str | os.PathLike, path: str | os.PathLike) -> str | None:
+    """Where path leads when it is a symbolic link to somewhere outside root (else None)."""
+    return _outside(os.fspath(root), os.fspath(path)) if os.path.islink(path) else None
+
+
 def _entries(folder: str, rel: str, problems: list[Problem]) -> list[os.DirEntry] | None:
     try:
         with os.scandir(folder) as entries:
@@ -110,6 +115,9 @@ def year_folders(root: Path, problems: list[Problem] | None = None) -> list[Path
     problems = [] if problems is None else problems
     cases = root / "cases"
     if not cases.is_dir():
+        return []
+    if target := linked_outside(root, cases):  # a pull request's link would have files anywhere read as cases
+        problems.append(("cases/", "link-outside", "error", f"是指向仓库外（{target}）的链接，其中的文件均未读取"))
         return []
     found = []
     for entry in _entries(os.fspath(cases), "cases/", problems) or ():

@@ -148,7 +148,11 @@ def read_bytes(path: str | os.PathLike, rel: str) -> bytes:
             if size > MAX_FILE_BYTES:
                 raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
                                         f"文件过大（{size:,} 字节），单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
-            return file.read()
+            data = file.read(MAX_FILE_BYTES + 1)  # the size a device or /proc file reports is no limit
+            if len(data) > MAX_FILE_BYTES:
+                raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
+                                        f"文件过大，单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
+            return data
     except OSError as exc:
         raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件（{reason(exc)}）")) from exc
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 from .findings import Finding
-from .layout import PROJECT_FILE, YEAR_FILE, SetupError, case_file_names, year_folders
+from .layout import PROJECT_FILE, YEAR_FILE, SetupError, case_file_names, linked_outside, year_folders
 from .loading import LoadError, Source, decode, parse_yaml, read_bytes, validate
 from .models import Case, Project, YearFile
 
@@ -148,6 +148,9 @@ def read_repository(root: Path, cache: ParsedFiles | None = None,
         if not year_path.exists():
             findings.append(Finding(_rel(root, folder) + "/" + YEAR_FILE, 0, 0, "", "error", "missing-year-file",
                                     f"缺少年度文件 {YEAR_FILE}（会议和年度总结的信息）"))
+        elif target := linked_outside(root, year_path):  # as a case file's link: /dev/zero, a file of the clerk's
+            findings.append(Finding(_rel(root, folder) + "/" + YEAR_FILE, 0, 0, "", "error", "link-outside",
+                                    f"是指向仓库外（{target}）的链接，未读取：请把年度文件本身放进仓库"))
         else:
             files_read += 1
             year_file, source = reader.load(f"cases/{folder.name}/{YEAR_FILE}", YearFile, findings)
