@@ -1,11 +1,12 @@
 """`check` catches what a clerk mistypes in a template, naming the template and the name."""
 
 import json
+import shutil
 
 import pytest
 from docx import Document
 
-from conftest import own_template, run
+from conftest import PACKAGED_TEMPLATES as PACKAGED, own_template, run
 from proposal_docs.render.text import document_text
 from proposal_docs.engine.plan import TEMPLATES, plan
 from proposal_docs.render.batch import Templates
@@ -80,3 +81,27 @@ def test_a_template_cannot_leave_the_sandbox(example):
     assert result.exit_code != 0
     assert "s3cr3t-token" not in result.output + result.stderr
     assert not any("s3cr3t-token" in document_text(path) for path in (example / "build").rglob("*.docx"))
+
+
+def test_a_template_linked_outside_the_repository_is_not_read(example, tmp_path):
+    """templates/ may come from anyone's pull request: a link to /dev/zero would read without end, one
+    to a document of the clerk's would print it into the letters. Either way the template, or the
+    folder, is named as a case file's link is."""
+    private = tmp_path / "private.docx"
+    private.write_bytes((PACKAGED / "reply.docx").read_bytes())
+    (example / "templates").mkdir()
+    for target in (private, "/dev/zero"):
+        link = example / "templates" / "reply.docx"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+        check = run(example, "check", "--today", "2024-12-31")
+        assert check.exit_code == 1 and f"是指向仓库外（{target}）的链接" in check.output
+        build = run(example, "build", "--no-site")
+        assert build.exit_code == 2 and f"templates/reply.docx（是指向仓库外（{target}）的链接" in build.stderr
+    shutil.rmtree(example / "templates")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "reply.docx").write_bytes(private.read_bytes())
+    (example / "templates").symlink_to(tmp_path / "elsewhere")
+    build = run(example, "build", "--no-site")
+    assert build.exit_code == 2 and f"是指向仓库外（{tmp_path / 'elsewhere' / 'reply.docx'}）的链接" in build.stderr
+    assert not list((example / "build").rglob("*.docx"))

@@ -190,9 +190,14 @@ def _present(path) -> bool:
 
 def template_path(root: Path, name: str) -> Path:
     """The template a build renders `name` from: the repository's own templates/<name>.docx when it
-    has one (a clerk's edited copy, file by file), else the one shipped in the package."""
+    has one (a clerk's edited copy, file by file), else the one shipped in the package. OSError
+    when the repository's own is a link leading outside it."""
     own = root / TEMPLATES_DIR / f"{name}.docx"
     if _present(own):  # not is_file: an unreadable or odd entry is reported, never skipped
+        # templates/ may come from anyone's pull request: a link to /dev/zero, or to a file of the
+        # clerk's that would be printed into the documents, is an error as a case file's link is
+        if target := _outside(os.fspath(root), os.fspath(own)):
+            raise OSError(errno.EXDEV, f"是指向仓库外（{target}）的链接，未读取：请把模板文件本身放进仓库", os.fspath(own))
         return own
     return type(root)(PACKAGED_TEMPLATES) / f"{name}.docx"
 

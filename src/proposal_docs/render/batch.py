@@ -33,8 +33,8 @@ class Templates:
     def get(self, root: Path, names) -> dict[str, PreparedTemplate]:
         result = {}
         for name in sorted(names):
-            path = template_path(root, name)
             try:
+                path = template_path(root, name)
                 content = path.read_bytes()
             except OSError as exc:
                 raise TemplateProblem(f"无法读取模板文件 {template_label(root, name)}（{reason(exc)}）") from exc
