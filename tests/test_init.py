@@ -189,3 +189,28 @@ def test_the_readmes_powershell_commands_exist():
         known = {opt for param in command.params for opt in getattr(param, "opts", [])}
         assert all(w in known for w in words[1:] if w.startswith("--")), words
     assert any(words[:3] == ["py", "-m", "venv"] for words in lines)
+
+
+def test_init_writes_nothing_through_a_folder_linked_outside(example, tmp_path):
+    """templates/ or .github/ may have come with someone else's commit: init must not write where it leads."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (example / "templates").symlink_to(outside, target_is_directory=True)
+    result = init("--templates", str(example))
+    assert result.exit_code == 1 and f"templates/ 是指向仓库外（{outside}）的链接" in result.output
+    assert list(outside.iterdir()) == []
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    (clone / ".github").symlink_to(outside, target_is_directory=True)
+    result = init(str(clone), "--name", NAME, "--short-name", SHORT)
+    assert result.exit_code == 1 and f".github/ 是指向仓库外（{outside}）的链接" in result.output
+    assert list(outside.iterdir()) == [] and sorted(p.name for p in clone.iterdir()) == [".github"]
+
+
+def test_init_templates_keeps_a_link_that_leads_nowhere(example, tmp_path):
+    (example / "templates").mkdir()
+    (example / "templates" / "reply.docx").symlink_to(tmp_path / "missing.docx")
+    result = init("--templates", str(example))
+    assert result.exit_code == 0, result.output
+    assert "已有 templates/reply.docx" in result.output and (example / "templates" / "reply.docx").is_symlink()
+    assert (example / "templates" / "summary.docx").is_file()

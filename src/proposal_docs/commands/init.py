@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 from .. import __version__
 from ..files import atomic_create
 from ..model.casefile import quote
-from ..model.layout import PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR, YEAR_FILE, schema_modelines
+from ..model.layout import PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR, YEAR_FILE, linked_outside, schema_modelines
 from ..model.models import LINE_BREAKS
 from .schema import KINDS, SCHEMA_DIR, schema_text
 
@@ -181,7 +182,7 @@ def copy_templates(target: Path, result: InitResult) -> None:
     """The packaged templates into target/templates/ for editing; one already there is kept."""
     for source in sorted(Path(PACKAGED_TEMPLATES).glob("*.docx")):
         rel = f"{TEMPLATES_DIR}/{source.name}"
-        if (target / rel).exists():
+        if os.path.lexists(target / rel):  # a link too, even one leading nowhere: it is not replaced
             result.skipped.append(rel)
             continue
         atomic_create(target / rel, source.read_bytes())
@@ -215,9 +216,21 @@ def setup_git(target: Path) -> str:
     return "，".join(said) + "。"
 
 
+def refuse_links_out(target: Path, rels) -> None:
+    """Stop when a folder a file would be written into is a link leading outside target: templates/
+    or .github/ may have come with someone else's commit, and the files would be written where it leads."""
+    folders = {target.joinpath(*rel.split("/")[:depth]) for rel in rels for depth in range(1, rel.count("/") + 1)}
+    for folder in sorted(folders):
+        if outside := linked_outside(target, folder):
+            raise InitProblem(f"{folder.relative_to(target).as_posix()}/ 是指向仓库外（{outside}）的链接，未做任何改动："
+                              "文件会写到链接所指之处。请删除该链接后再运行")
+
+
 def init_repository(target: Path, name: str | None, short_name: str | None, *, templates: bool = False,
                     requirement: str | None = None, today: dt.date | None = None) -> InitResult:
     result = InitResult()
+    if templates:
+        refuse_links_out(target, [TEMPLATES_DIR + "/x.docx"])
     if (target / PROJECT_FILE).exists():
         if templates:  # an existing repository asking for its own templates: only those, never overwriting
             copy_templates(target, result)
@@ -230,7 +243,8 @@ def init_repository(target: Path, name: str | None, short_name: str | None, *, t
     short_name = _one_line("单位简称", short_name or "")
     year = (today or dt.date.today()).year
     files = planned_files(name, short_name, year, requirement or requirement_of_running_tool())
-    existing = [rel for rel in files if (target / rel).exists()]
+    refuse_links_out(target, files)
+    existing = [rel for rel in files if os.path.lexists(target / rel)]
     if templates:
         existing += [f"{TEMPLATES_DIR}/{p.name}" for p in Path(PACKAGED_TEMPLATES).glob("*.docx")
                      if (target / TEMPLATES_DIR / p.name).exists()]
