@@ -165,3 +165,14 @@ def test_serve_serves_nothing_a_link_in_build_leads_to(example, tmp_path):
         assert get(base + "2024/index.html")[0] == 200
         for path in ("h/precious.txt", "h/", "h/p001.docx"):
             assert get(base + path)[0] == 404, path
+
+
+def test_similar_writes_no_cache_through_build_itself_a_link(example, tmp_path):
+    """`similar` keeps its digests and parsed files in build/ without building, so without the build's
+    refusal: build/ itself a link must have it keep nothing, as a linked cache folder does."""
+    outside = precious_folder(tmp_path / "outside")
+    (example / "build").symlink_to(outside, target_is_directory=True)
+    result = subprocess.run([sys.executable, "-m", "proposal_docs", "--root", str(example), "similar", "--title",
+                             "关于加强工业园区用电保障的建议"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert untouched(outside)

@@ -54,10 +54,12 @@ def read_regular(path: str | os.PathLike) -> bytes:
 
 
 def unlinked_below(base: Path, folder: Path) -> bool:
-    """folder, below base, is reached through no link (made or not yet): what is written into it
-    stays in base. build/.cache may come from anyone, and a link there could lead anywhere."""
+    """folder, below base, is reached through no link (made or not yet), base itself included: what
+    is written into it stays in base. build/ may come from anyone, and a link there (build/ itself
+    one, or build/.cache) could lead anywhere."""
+    base = os.path.abspath(base)
     return os.path.realpath(folder) == os.path.normpath(
-        os.path.join(os.path.realpath(base), os.path.relpath(folder, base)))
+        os.path.join(os.path.realpath(os.path.dirname(base)), os.path.basename(base), os.path.relpath(folder, base)))
 
 
 def stays_inside(rel: str) -> bool:
