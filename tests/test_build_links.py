@@ -176,3 +176,16 @@ def test_similar_writes_no_cache_through_build_itself_a_link(example, tmp_path):
                              "关于加强工业园区用电保障的建议"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert untouched(outside)
+
+
+def test_number_opens_no_lock_through_a_link(example, tmp_path):
+    """`number` takes the repository lock in build/ before it writes: a committed build/.lock link
+    would have it create the file the link names, anywhere."""
+    (example / "build").mkdir()
+    target = tmp_path / "created-by-the-lock"
+    (example / "build" / ".lock").symlink_to(target)
+    before = {p: p.read_bytes() for p in (example / "cases").rglob("*.yaml")}
+    result = run(example, "number")
+    assert result.exit_code == 2 and f"build/.lock（指向 {target}）是链接" in result.stderr
+    assert not target.exists()
+    assert {p: p.read_bytes() for p in (example / "cases").rglob("*.yaml")} == before

@@ -243,6 +243,9 @@ def number_replies(root: Path, *, dry_run: bool = False,
     which numbers would be written."""
     if dry_run:
         return _numbers_for(load_repository(root))
+    from .build import refuse_links  # the engine's imports only when numbers are written
+
+    refuse_links(root / BUILD_DIR)  # the lock is opened in build/: a committed build/.lock link would create its target
     with exclusive_lock(root / BUILD_DIR / LOCK_FILE, on_wait):
         assignments = _numbers_for(load_repository(root))  # read under the lock: another run's numbers are in it
         write_numbers(assignments)
