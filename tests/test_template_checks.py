@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import zipfile
 
 import pytest
 from docx import Document
@@ -105,3 +106,39 @@ def test_a_template_linked_outside_the_repository_is_not_read(example, tmp_path)
     build = run(example, "build", "--no-site")
     assert build.exit_code == 2 and f"是指向仓库外（{tmp_path / 'elsewhere' / 'reply.docx'}）的链接" in build.stderr
     assert not list((example / "build").rglob("*.docx"))
+
+
+def relate(template, relationship: str) -> None:
+    """Add a relationship to the template's document part, as Word writes a linked (not embedded) picture."""
+    with zipfile.ZipFile(template) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", relationship.encode("utf-8") + b"</Relationships>")
+            archive.writestr(info, data)
+
+
+LINKED = ('<Relationship Id="rIdLinked" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" '
+          'Target="{target}" TargetMode="External"/>')
+
+
+@pytest.mark.parametrize("kind, target", [("image", "file:///home/clerk/photo.png"), ("image", "\\\\host\\share\\p.png"),
+                                          ("image", "https://example.org/pixel.png"),
+                                          ("attachedTemplate", "https://example.org/t.dotm"),
+                                          ("hyperlink", "file:///home/clerk/notes.txt")])
+def test_a_template_that_links_what_it_should_hold_is_refused(example, kind, target):
+    """A pull request's template with a linked picture: Word and LibreOffice would fetch it, a file of
+    the clerk's into the PDF, a UNC path answered with the clerk's credentials, for every letter."""
+    relate(own_template(example, "reply"), LINKED.format(kind=kind, target=target))
+    check = run(example, "check", "--today", "2024-12-31")
+    assert check.exit_code == 1 and f"引用了外部的 {kind}（{target}" in check.output
+    build = run(example, "build", "--no-site")
+    assert build.exit_code == 2 and f"引用了外部的 {kind}（{target}" in build.stderr
+    assert not list((example / "build").rglob("*.docx"))
+
+
+def test_a_template_may_link_to_the_web(example):
+    relate(own_template(example, "reply"), LINKED.format(kind="hyperlink", target="https://example.org/政策"))
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+    assert run(example, "build", "--no-site").exit_code == 0

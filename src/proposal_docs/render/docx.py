@@ -64,6 +64,8 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
     with archive:
         for info in archive.infolist():
             data = archive.read(info)
+            if info.filename.endswith(".rels"):
+                _refuse_external(data, info.filename, label)
             if info.filename.startswith("word/") and info.filename.endswith(".xml"):
                 text = data.decode("utf-8")
                 if _is_templated(text):
@@ -77,6 +79,36 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
     if not any(name == DOCUMENT_PART for name, _, _ in parts):
         raise TemplateProblem(f"模板 {label} 缺少 word/document.xml，不是 Word 文档")
     return parts
+
+
+_WEB = ("http://", "https://", "mailto:")
+
+
+def _refuse_external(rels: bytes, part: str, label: str) -> None:
+    """A template may come from anyone's pull request: a part it links rather than holds (a picture,
+    an attached template, an OLE object: TargetMode="External") would be fetched by Word and by
+    LibreOffice (`build --pdf`) from wherever it names, a file of the clerk's
+    (file:///…, printed into the PDF) or another machine (a UNC path, which Windows answers with
+    the clerk's credentials), for every letter made from it. Only a hyperlink to the web, followed
+    when clicked, may lead outside."""
+    found: list[tuple[str, str]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name.rpartition(" ")[2] == "Relationship" and attrs.get("TargetMode") == "External":
+            target = attrs.get("Target", "")
+            if not (attrs.get("Type", "").endswith("/hyperlink") and target.lower().startswith(_WEB)):
+                found.append((target, attrs.get("Type", "").rpartition("/")[2]))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(rels, True)
+    except expat.ExpatError as exc:
+        raise TemplateProblem(f"模板 {label} 的 {part} 无效：{exc}") from exc
+    if found:
+        target, kind = found[0]
+        raise TemplateProblem(f"模板 {label} 引用了外部的 {kind}（{target}，见 {part}）：打开或转换文书时会读取它。"
+                              "请把图片等内容嵌入模板，而不是链接")
 
 
 def _patcher(content: bytes):
