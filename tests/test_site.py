@@ -173,3 +173,17 @@ def test_year_index_filters_by_state_from_a_file(site):
         assert len(shown()) == 14
         page.screenshot(path=str(ARTIFACTS / "site-index-filtered.png"), full_page=True)
         browser.close()
+
+
+def test_a_preview_is_of_its_own_document_whatever_brackets_its_name_holds(tmp_path):
+    """pypandoc reads a path as a pattern: 提案第001号-[张]三.docx would preview 提案第001号-张三.docx."""
+    from docx import Document
+
+    from proposal_docs.site.previews import previews
+
+    for name, text in [("提案第001号-张三.docx", "致张三"), ("提案第001号-[张]三.docx", "致[张]三")]:
+        doc = Document()
+        doc.add_paragraph(text)
+        doc.save(tmp_path / name)
+    shown = previews(tmp_path, {"提案第001号-[张]三.docx": "a" * 64}, jobs=1, key=None)
+    assert "致[张]三" in shown["提案第001号-[张]三.docx"] and "致张三" not in shown["提案第001号-[张]三.docx"]

@@ -11,6 +11,7 @@ by someone else is converted again, never shown.
 
 from __future__ import annotations
 
+import glob
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def _convert(docx: Path) -> str:
 
     # docx+styles keeps each paragraph's Word style as data-custom-style, so the page's CSS can
     # show 一级标题 in bold and the 发文机关标志 in red.
-    return pypandoc.convert_file(str(docx), "html", format="docx+styles", verify_format=False)
+    # glob.escape: pypandoc expands a path as a pattern, and a title or name with [ ] in it would
+    # match another document (提案第001号-[张]三.docx is a pattern for 提案第001号-张三.docx)
+    return pypandoc.convert_file(glob.escape(str(docx)), "html", format="docx+styles", verify_format=False)
 
 
 def _cached(path: Path, key: bytes | None, digest: str) -> str | None:
