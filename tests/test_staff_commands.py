@@ -116,3 +116,15 @@ def test_number_handles_a_flow_style_reply(example):
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
     assert data["reply"]["doc_number"] == "科经提函〔2024〕4号"  # p063 answered before p077
     assert "# 流式写法" in case.read_text(encoding="utf-8")
+
+
+def test_schema_write_refuses_a_schema_folder_linked_outside(example, tmp_path):
+    """schema/ may have come with someone else's commit: its files must not replace those where it leads."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "case.schema.json").write_text("a clerk's own file", "utf-8")
+    (example / "schema").symlink_to(outside, target_is_directory=True)
+    result = run(example, "schema", "--write")
+    assert result.exit_code == 2 and f"schema/ 是指向仓库外（{outside}）的链接" in result.stderr
+    assert [p.name for p in outside.iterdir()] == ["case.schema.json"]
+    assert (outside / "case.schema.json").read_text("utf-8") == "a clerk's own file"

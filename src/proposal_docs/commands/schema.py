@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from ..files import atomic_write
-from ..model.layout import SCHEMA_DIR
+from ..model.layout import SCHEMA_DIR, SetupError, linked_outside
 from ..model.models import SUMMARY_SECTIONS, Case, Project, YearFile
 
 KINDS = {"case": Case, "year": YearFile, "project": Project}
@@ -88,6 +88,9 @@ def schema_path(root: Path, kind: str) -> Path:
 
 def write_schemas(root: Path) -> list[Path]:
     """Write schema/<kind>.schema.json; only files whose text changed are rewritten."""
+    if target := linked_outside(root, root / SCHEMA_DIR):  # a committed link: the files would replace its target's
+        raise SetupError(f"{SCHEMA_DIR}/ 是指向仓库外（{target}）的链接，未写入任何文件：文件会写到链接所指之处。"
+                         "请删除该链接后再运行")
     changed = []
     for kind in KINDS:
         path = schema_path(root, kind)
