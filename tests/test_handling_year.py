@@ -6,7 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from proposal_docs.model.loading import parse_yaml, validate
+from proposal_docs.model.loading import parse_yaml
+from proposal_docs.model.validation import validate
 from proposal_docs.model.models import Case, Project
 
 CASE = """\

@@ -2,7 +2,8 @@
 
 import pytest
 
-from proposal_docs.model.loading import LoadError, parse_yaml, read_text, validate
+from proposal_docs.model.loading import LoadError, parse_yaml, read_text
+from proposal_docs.model.validation import validate
 from proposal_docs.model.models import Case
 
 GOOD = """\

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from proposal_docs.commands.number import Assignment, _round_trip, _splice
 from proposal_docs.model.casefile import NewCase, case_text
-from proposal_docs.model.loading import UNPRINTABLE, parse_yaml, scalar_text, validate
+from proposal_docs.model.loading import UNPRINTABLE, parse_yaml, scalar_text
+from proposal_docs.model.validation import validate
 from proposal_docs.model.models import Case, Kind
 from proposal_docs.model.repository import CaseFile
 

@@ -30,7 +30,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from conftest import PROJECT_ROOT
-from proposal_docs.model.loading import LoadError, parse_yaml, read_text, validate
+from proposal_docs.model.loading import LoadError, parse_yaml, read_text
+from proposal_docs.model.validation import validate
 from proposal_docs.model.models import Case, Project, YearFile
 from test_bad_inputs import CORPUS, apply
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..model.casefile import NewCase, case_text, write_new_case
 from ..model.layout import SetupError
-from ..model.loading import parse_yaml, validate
+from ..model.loading import parse_yaml
+from ..model.validation import validate
 from ..model.models import Body, Case, Kind
 from ..model.repository import CaseFile, Repository, Year
 from ..rules.consistency import case_rules

@@ -16,7 +16,8 @@ from typing import Any, Iterator, Protocol
 
 from .findings import Finding
 from .layout import PROJECT_FILE, YEAR_FILE, SetupError, case_file_names, linked_outside, year_folders
-from .loading import LoadError, Source, decode, parse_yaml, read_bytes, validate
+from .loading import LoadError, Source, decode, parse_yaml, read_bytes
+from .validation import validate
 from .models import Case, Project, YearFile
 
 
