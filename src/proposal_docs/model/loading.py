@@ -143,13 +143,10 @@ def read_bytes(path: str | os.PathLike, rel: str) -> bytes:
     try:
         with open(path, "rb") as file:
             size = os.fstat(file.fileno()).st_size  # of the file opened, not of whatever the name is next
-            if size > MAX_FILE_BYTES:
-                raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
-                                        f"文件过大（{size:,} 字节），单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
-            data = file.read(MAX_FILE_BYTES + 1)  # the size a device or /proc file reports is no limit
-            if len(data) > MAX_FILE_BYTES:
-                raise LoadError(Finding(rel, 0, 0, "", "error", "too-large",
-                                        f"文件过大，单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
+            data = b"" if size > MAX_FILE_BYTES else file.read(MAX_FILE_BYTES + 1)  # a device reports no size
+            if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+                said = f"（{size:,} 字节）" if size > MAX_FILE_BYTES else ""
+                raise LoadError(Finding(rel, 0, 0, "", "error", "too-large", f"文件过大{said}，单个文件不应超过 {MAX_FILE_BYTES:,} 字节"))
             return data
     except OSError as exc:
         raise LoadError(Finding(rel, 0, 0, "", "error", "unreadable", f"无法读取文件（{reason(exc)}）")) from exc
