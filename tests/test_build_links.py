@@ -189,3 +189,19 @@ def test_number_opens_no_lock_through_a_link(example, tmp_path):
     assert result.exit_code == 2 and f"build/.lock（指向 {target}）是链接" in result.stderr
     assert not target.exists()
     assert {p: p.read_bytes() for p in (example / "cases").rglob("*.yaml")} == before
+
+
+def test_a_manifest_naming_a_folder_as_an_output_does_not_stop_every_build(example):
+    """A committed manifest with a stale entry "2024": deleting it failed, before the manifest was
+    written again, so every later build failed the same way."""
+    assert run(example, "build", "--no-site").exit_code == 0
+    manifest_file = example / "build" / ".manifest.json"
+    manifest = json.loads(manifest_file.read_text("utf-8"))
+    manifest["outputs"]["2024"] = {"fingerprint": "x", "hash": "x"}
+    manifest_file.write_text(json.dumps(manifest), "utf-8")
+    expected = documents(example)
+    for _ in range(2):
+        result = run(example, "build", "--no-site", "--force")
+        assert result.exit_code == 0, result.stderr
+        assert "删除 0 个" in result.output
+    assert documents(example) == expected

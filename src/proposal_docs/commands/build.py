@@ -173,8 +173,8 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
         finally:
             # even a failed build records what it finished, so the next one does not redo it
             for path in sorted(set(old) - set(prints) - kept):
-                remove_output(build_dir, path)
-                report.removed.append(path)
+                if remove_output(build_dir, path):
+                    report.removed.append(path)
             write_manifest(build_dir, manifest)
         if inputs is not None:
             recorded = {rel: stat_of(entry) for rel, entry in manifest.items()}

@@ -76,11 +76,15 @@ def intact(path: str, manifest: dict[str, dict], rel: str) -> bool:
     return True
 
 
-def remove_output(build_dir: Path, rel: str) -> None:
-    """Delete an output the build no longer makes, then the folders it leaves empty (never build/)."""
+def remove_output(build_dir: Path, rel: str) -> bool:
+    """Delete an output the build no longer makes, then the folders it leaves empty (never build/).
+    False when rel names a folder (a manifest from someone else's pull request can): no output."""
     path = build_dir / rel
+    if path.is_dir():  # unlink would fail, and every build after it, the manifest naming it still
+        return False
     path.unlink(missing_ok=True)
     folder = path.parent
     while folder != build_dir and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+    return True
