@@ -205,3 +205,13 @@ def test_a_manifest_naming_a_folder_as_an_output_does_not_stop_every_build(examp
         assert result.exit_code == 0, result.stderr
         assert "删除 0 个" in result.output
     assert documents(example) == expected
+
+
+def test_a_folder_committed_among_the_previews_does_not_stop_every_build(example):
+    """Pruning the preview cache unlinked every name it did not need: a committed folder there made
+    each build fail, and stay failing."""
+    (example / "build" / ".cache" / "previews" / "x").mkdir(parents=True)
+    for _ in range(2):
+        result = run(example, "build", "--today", "2024-12-31", "--force")
+        assert result.exit_code == 0, result.stderr
+    assert (example / "build" / "site" / "index.html").is_file()

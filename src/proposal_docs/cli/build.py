@@ -70,7 +70,8 @@ def run_build_command(opts: Options, *, jobs: int | None, force: bool, site: boo
         raise SetupError(str(exc)) from exc
     except OSError as exc:  # a full disk, a read-only folder, a file where a folder must be
         where = exc.filename or BUILD_DIR
-        raise SetupError(f"无法写入 {where}:{exc.strerror or exc}。已生成的文件均完好，请检查 build/ 目录的权限和磁盘空间") from exc
+        raise SetupError(f"无法写入 {where}：{exc.strerror or exc}。已生成的文件均完好，请检查 build/ 目录的权限和磁盘空间；"
+                         "其中的文件都能重新生成，也可以删除整个 build/ 目录后再构建") from exc
     if opts.verbosity > 0:
         for path in report.written:
             click.echo(f"生成 build/{path}")

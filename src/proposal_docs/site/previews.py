@@ -74,6 +74,6 @@ def previews(build_dir: Path, documents: dict[str, str], jobs: int,
     keep = {f"{digest}.html" for digest in documents.values()}
     if kept and cache.is_dir():
         for stale in cache.iterdir():
-            if stale.name not in keep:
+            if stale.name not in keep and not stale.is_dir():  # a committed folder there is no preview
                 stale.unlink(missing_ok=True)
     return result
