@@ -215,3 +215,17 @@ def test_a_folder_committed_among_the_previews_does_not_stop_every_build(example
         result = run(example, "build", "--today", "2024-12-31", "--force")
         assert result.exit_code == 0, result.stderr
     assert (example / "build" / "site" / "index.html").is_file()
+
+
+def test_a_leftover_temporary_folder_does_not_stop_every_build(example):
+    """A build that finds no stamp cleans up the temporary files an interrupted one left; a
+    temporary folder (a killed `build --pdf` leaves build/pdf/<folder>/.tmp-pdf-…, a pull request
+    can commit one) failed that clean-up, so every build after it failed."""
+    assert run(example, "build", "--no-site").exit_code == 0
+    (example / "build" / ".stamp").unlink()
+    leftover = example / "build" / "pdf" / "2024" / ".tmp-pdf-abc" / ".tmp-x"
+    leftover.mkdir(parents=True)
+    (leftover / "a.pdf").write_bytes(b"%PDF")
+    result = run(example, "build", "--no-site")
+    assert result.exit_code == 0, result.stderr
+    assert not (example / "build" / "pdf" / "2024" / ".tmp-pdf-abc").exists()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from contextlib import closing
 import time
 from dataclasses import dataclass, field
@@ -96,8 +97,11 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     report = BuildReport()
     with exclusive_lock(build_dir / LOCK, on_wait):
         if not (build_dir / STAMP).exists():  # the last build did not complete: it may have left these
-            for stale in build_dir.rglob(".tmp-*"):
-                stale.unlink(missing_ok=True)
+            for stale in list(build_dir.rglob(".tmp-*")):  # listed first: a folder goes with what is in it
+                if stale.is_dir():  # what a killed `build --pdf` leaves (render.pdf), or a pull request commits
+                    shutil.rmtree(stale)
+                else:
+                    stale.unlink(missing_ok=True)
         forget(build_dir)  # until this build completes, the next one takes the full path
         old = read_manifest(build_dir)  # even with --force: it says which outputs to remove
         if warm.parsed is not None:
