@@ -1,5 +1,6 @@
 """`build --pdf` through LibreOffice: where it is installed, and a clear hint where it is not."""
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import edit, run
+from proposal_docs.files import find_program
 
 OFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -29,3 +31,23 @@ def test_pdf_copies_only_for_changed_documents(example):
     # four documents are rendered again, but only the letter's bytes change (the form, index and
     # summary do not quote the reply's body), so only the letter is converted again
     assert "PDF：转换 1 个" in run(example, "build", "--pdf", "--no-site").output
+
+
+def test_a_program_committed_in_the_repository_is_never_run(example, monkeypatch):
+    """The clerk runs the tool inside the repository. On Windows shutil.which, and CreateProcess given
+    a bare name, look in the current folder first, so a pull request's soffice.bat would run on
+    `build --pdf`; an empty PATH entry (the current folder) is the same here."""
+    marker = example / "ran"
+    for name in ("soffice", "libreoffice", "fc-list", "fc-match", "git"):
+        program = example / name
+        program.write_text(f"#!/bin/sh\necho {name} >> '{marker}'\n", "utf-8")
+        program.chmod(0o755)
+    monkeypatch.chdir(example)
+    env = {"PATH": os.pathsep + str(Path(sys.executable).parent)}  # "" first: the current folder
+    monkeypatch.setenv("PATH", env["PATH"])
+    assert find_program("soffice") is None and find_program("git") is None
+    result = run(example, "build", "--pdf", "--no-site", env=env)
+    assert result.exit_code == 2 and "未找到 LibreOffice" in result.stderr
+    assert run(example, "fonts", env=env).exit_code == 0
+    assert run(example, "diff", env=env).exit_code == 2
+    assert not marker.exists()

@@ -104,6 +104,28 @@ _WINDOWS = os.name == "nt"  # where a listing already holds each entry's own sta
 _LINK_TAGS = {getattr(stat, "IO_REPARSE_TAG_SYMLINK", -1), getattr(stat, "IO_REPARSE_TAG_MOUNT_POINT", -1)}
 
 
+def find_program(name: str) -> str | None:
+    """The program `name` on PATH, by its absolute path, never found in the current folder.
+
+    A clerk runs the tool inside the repository, whose files may come from anyone's pull request.
+    On Windows shutil.which, and CreateProcess given a bare name, look in the current folder first,
+    so a committed soffice.bat, fc-list.bat or git.exe would run; elsewhere an empty or relative
+    PATH entry means the same. Only absolute PATH entries are searched."""
+    if os.name == "nt":
+        suffixes = [s for s in os.environ.get("PATHEXT", ".COM;.EXE;.BAT;.CMD").split(os.pathsep) if s]
+    else:
+        suffixes = [""]
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        folder = folder.strip('"')
+        if not os.path.isabs(folder):  # "" and "." are the current folder
+            continue
+        for suffix in suffixes:
+            candidate = os.path.join(folder, name + suffix)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+    return None
+
+
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write to a temporary file in the same folder, then rename over the target."""
     tmp = _temporary_copy(path, data, mode)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.manifest import read_manifest
-from ..files import links_below
+from ..files import find_program, links_below
 from .build import Warm, build, load_for_build
 from ..model.layout import BUILD_DIR, SetupError
 from ..render.text import document_text
@@ -47,8 +47,11 @@ FULL_HISTORY = ("无法取得比较所需的历史，未作比较。请用完整
 
 
 def _run_git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    git = find_program("git")  # by its full path: never a git.exe committed in the repository
+    if git is None:
+        raise SetupError("找不到 git：diff 需要安装 git")
     try:  # never a credentials prompt: a fetch that needs one fails and the caller says what to do
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        return subprocess.run([git, *args], cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     except OSError as exc:
         raise SetupError(f"无法运行 git（{exc.strerror or exc}）：diff 需要安装 git") from exc

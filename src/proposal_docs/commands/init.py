@@ -21,7 +21,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .. import __version__
-from ..files import atomic_create
+from ..files import atomic_create, find_program
 from ..model.casefile import quote
 from ..model.layout import PACKAGED_TEMPLATES, PROJECT_FILE, TEMPLATES_DIR, YEAR_FILE, linked_outside, schema_modelines
 from ..model.models import LINE_BREAKS
@@ -190,8 +190,11 @@ def copy_templates(target: Path, result: InitResult) -> None:
 
 
 def _git(target: Path, *args: str) -> subprocess.CompletedProcess | None:
+    git = find_program("git")  # by its full path: never a git.exe in the folder
+    if git is None:
+        return None
     try:
-        return subprocess.run(["git", *args], cwd=target, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        return subprocess.run([git, *args], cwd=target, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     except OSError:  # git not installed
         return None
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from ..files import find_program
 
 SYSTEM_CONFIG = Path("/etc/fonts/fonts.conf")
 
@@ -88,7 +89,7 @@ class FontPlan:
 
 
 def _fc(*args: str, env: dict | None = None) -> str:
-    tool = shutil.which(args[0])
+    tool = find_program(args[0])
     if tool is None:
         return ""
     try:
@@ -106,7 +107,7 @@ def _families(lines: str) -> list[list[str]]:
 
 
 def _has_fontconfig() -> bool:
-    return shutil.which("fc-list") is not None and shutil.which("fc-match") is not None
+    return find_program("fc-list") is not None and find_program("fc-match") is not None
 
 
 def _pick(official: Official, chinese: list[list[str]]) -> tuple[str | None, bool]:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..files import atomic_write, read_regular, stays_inside
+from ..files import atomic_write, find_program, read_regular, stays_inside
 from .fonts import FontPlan, office_environment, plan_fonts
 
 PDF_DIR = "pdf"
@@ -36,7 +35,7 @@ class PdfProblem(Exception):
 
 
 def find_office() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    return find_program("soffice") or find_program("libreoffice")
 
 
 def _convert_batch(office: str, env: dict[str, str], build_dir: Path, folder: str, documents: list[str]) -> list[str]:
