@@ -187,3 +187,24 @@ def test_a_preview_is_of_its_own_document_whatever_brackets_its_name_holds(tmp_p
         doc.save(tmp_path / name)
     shown = previews(tmp_path, {"提案第001号-[张]三.docx": "a" * 64}, jobs=1, key=None)
     assert "致[张]三" in shown["提案第001号-[张]三.docx"] and "致张三" not in shown["提案第001号-[张]三.docx"]
+
+
+def test_a_pandoc_committed_in_the_repository_is_never_run(example):
+    """pypandoc first runs a bare `pandoc --version`: Windows looks for it in the current folder, the
+    repository, where a pull request can put a pandoc.exe (here: an empty PATH entry). The site's
+    previews come from the pandoc shipped with pypandoc, by full path."""
+    import os
+    import subprocess
+    import sys
+
+    marker = example / "ran"
+    program = example / "pandoc"
+    program.write_text(f"#!/bin/sh\necho \"$*\" >> '{marker}'\necho 'pandoc 99.0'\n", "utf-8")
+    program.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "PYPANDOC_PANDOC"}
+    env["PATH"] = os.pathsep + env.get("PATH", "")  # "" first: the current folder
+    result = subprocess.run([sys.executable, "-m", "proposal_docs", "build", "--today", "2024-12-31"], cwd=example,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()
+    assert "data-custom-style" in next((example / "build/site/2024/cases").glob("*.html")).read_text("utf-8")

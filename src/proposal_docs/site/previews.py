@@ -12,13 +12,29 @@ by someone else is converted again, never shown.
 from __future__ import annotations
 
 import glob
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
 
 from ..engine.signing import cache_key, sign, verified
-from ..files import atomic_write, read_regular, unlinked_below
+from ..files import atomic_write, find_program, read_regular, unlinked_below
+
+
+def _name_pandoc() -> None:
+    """Tell pypandoc which pandoc to run, by full path: the one it ships, else PATH's (absolute
+    folders only). Left to itself it first runs a bare `pandoc --version`, which Windows looks
+    for in the current folder — the repository, where a pull request can commit a pandoc.exe —
+    and then uses whichever candidate says the highest version."""
+    if os.environ.get("PYPANDOC_PANDOC"):  # the clerk's own choice
+        return
+    import pypandoc
+
+    shipped = os.path.join(os.path.dirname(os.path.realpath(pypandoc.__file__)), "files", "pandoc")
+    found = next((p for p in (shipped, shipped + ".exe") if os.path.isfile(p)), None) or find_program("pandoc")
+    if found:
+        os.environ["PYPANDOC_PANDOC"] = found
 
 
 def _convert(docx: Path) -> str:
@@ -59,6 +75,8 @@ def previews(build_dir: Path, documents: dict[str, str], jobs: int,
             missing.append((rel, digest))
 
     kept = key is not None and unlinked_below(build_dir, cache)  # a linked folder could be anywhere
+    if missing:
+        _name_pandoc()
 
     def convert(item: tuple[str, str]) -> tuple[str, str]:
         rel, digest = item
