@@ -229,3 +229,26 @@ def test_a_leftover_temporary_folder_does_not_stop_every_build(example):
     result = run(example, "build", "--no-site")
     assert result.exit_code == 0, result.stderr
     assert not (example / "build" / "pdf" / "2024" / ".tmp-pdf-abc").exists()
+
+
+def test_a_name_with_a_nul_in_a_committed_manifest_is_dropped(example):
+    """os refuses a name holding NUL with ValueError, not OSError: deleting it as a stale output was
+    an internal error on every build."""
+    assert run(example, "build", "--no-site").exit_code == 0
+    manifest_file = example / "build" / ".manifest.json"
+    manifest = json.loads(manifest_file.read_text("utf-8"))
+    manifest["outputs"]["2024/x\u0000y.docx"] = {"fingerprint": "x", "hash": "x"}
+    manifest_file.write_text(json.dumps(manifest), "utf-8")
+    result = run(example, "build", "--no-site", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert read_state_of({"2024/x\u0000y.docx": "a:b"}) == {}
+
+
+def read_state_of(state: dict) -> dict:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ".sources.json"
+        path.write_text(json.dumps(state), "utf-8")
+        return read_state(path)

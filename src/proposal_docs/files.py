@@ -64,7 +64,7 @@ def unlinked_below(base: Path, folder: Path) -> bool:
 
 def stays_inside(rel: str) -> bool:
     """A "/"-separated relative path, read from a file, that stays inside its folder."""
-    return not (rel.startswith(("/", "\\")) or ":" in rel or "\\" in rel
+    return not (rel.startswith(("/", "\\")) or ":" in rel or "\\" in rel or "\0" in rel  # NUL: no name at all
                 or any(part in ("..", ".") for part in rel.split("/")))
 
 
