@@ -252,3 +252,28 @@ def read_state_of(state: dict) -> dict:
         path = Path(folder) / ".sources.json"
         path.write_text(json.dumps(state), "utf-8")
         return read_state(path)
+
+
+def test_a_committed_letter_and_a_manifest_vouching_for_it_are_not_kept(example):
+    """A pull request commits build/ as its author built it, one letter's words changed and the
+    manifest given that letter's hash (fingerprints follow from the repository's content alone):
+    the clerk's build must render the letter again, not keep words no case file says."""
+    from docx import Document
+    import hashlib
+
+    from proposal_docs.render.text import document_text
+
+    assert run(example, "build", "--no-site").exit_code == 0
+    build_dir = example / "build"
+    letter = sorted((build_dir / "2024").rglob("*.docx"))[0]
+    rel = letter.relative_to(build_dir).as_posix()
+    doc = Document(letter)
+    doc.paragraphs[-1].text = "不予支持"
+    doc.save(letter)  # as a checkout writes it: another file, stat fields the author's
+    manifest = json.loads((build_dir / ".manifest.json").read_text("utf-8"))
+    manifest["outputs"][rel].update(hash=hashlib.sha256(letter.read_bytes()).hexdigest(), inode=0, ctime_ns=0)
+    (build_dir / ".manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    (build_dir / ".stamp").unlink()
+    result = run(example, "build", "--no-site")
+    assert result.exit_code == 0, result.stderr
+    assert "不予支持" not in document_text(letter)
