@@ -51,3 +51,24 @@ def test_a_program_committed_in_the_repository_is_never_run(example, monkeypatch
     assert run(example, "fonts", env=env).exit_code == 0
     assert run(example, "diff", env=env).exit_code == 2
     assert not marker.exists()
+
+
+@pytest.mark.skipif(OFFICE is None, reason="LibreOffice 未安装(Debian: apt-get install libreoffice-writer-nogui)")
+def test_a_committed_pdf_with_a_record_vouching_for_it_is_printed_again(example):
+    """build/ may come from a pull request: a PDF of its own and a .sources.json naming the document's
+    hash (builds are byte-identical, the font mapping is the usual one) must not be kept."""
+    import json
+
+    assert run(example, "build", "--pdf", "--no-site").exit_code == 0
+    state_file = example / "build/pdf/.sources.json"
+    state = json.loads(state_file.read_text("utf-8"))
+    doc = sorted(state)[0]
+    pdf = (example / "build/pdf" / doc).with_suffix(".pdf")
+    pdf.unlink()
+    pdf.write_bytes(b"%PDF-1.4 forged")  # as a checkout writes it: another file
+    state[doc] = ":".join(state[doc].split(":")[:2])  # document hash and font mapping: all the record once said
+    state_file.write_text(json.dumps(state), "utf-8")
+    result = run(example, "build", "--pdf", "--no-site")
+    assert result.exit_code == 0, result.stderr
+    assert "PDF：转换 1 个" in result.output
+    assert pdf.read_bytes() != b"%PDF-1.4 forged"

@@ -1,7 +1,8 @@
 """PDF copies of the documents through LibreOffice headless (`build --pdf`).
 
 Only documents whose .docx changed are converted (their hashes are remembered in
-build/pdf/.sources.json, with the font mapping they were printed with). Each worker gets a
+build/pdf/.sources.json, with the font mapping they were printed with and the PDF file itself, so
+that a PDF committed in build/ is printed again). Each worker gets a
 private LibreOffice profile, since two soffice processes sharing one profile block each other, and
 every batch has a timeout. PDFs land in build/pdf/ with the documents' folder layout; LibreOffice
 names them after the .docx. LibreOffice runs with a fontconfig file that prints every official font
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import tempfile
 from collections import defaultdict
@@ -84,9 +86,19 @@ def convert_to_pdf(build_dir: Path, documents: dict[str, str], jobs: int) -> lis
     def pdf_of(doc: str) -> Path:
         return root / Path(doc).with_suffix(".pdf")
 
+    def made(doc: str) -> str:
+        """The record of a PDF as this machine wrote it: the document and fonts it was printed from,
+        and the PDF file itself (inode). A PDF a pull request committed, with a record naming the
+        document's hash, is another file: printed again, never kept."""
+        try:
+            info = os.lstat(pdf_of(doc))
+        except OSError:
+            return ""
+        return f"{printed[doc]}:{info.st_ino}" if stat.S_ISREG(info.st_mode) else ""
+
     fonts: FontPlan = plan_fonts()
     printed = {d: f"{digest}:{fonts.fingerprint()}" for d, digest in documents.items()}  # new fonts, new PDFs
-    todo = [d for d in sorted(documents) if state.get(d) != printed[d] or not pdf_of(d).is_file()]
+    todo = [d for d in sorted(documents) if not made(d) or state.get(d) != made(d)]
     batches: dict[str, list[str]] = defaultdict(list)
     for document in todo:
         batches[Path(document).parent.as_posix()].append(document)
@@ -96,7 +108,7 @@ def convert_to_pdf(build_dir: Path, documents: dict[str, str], jobs: int) -> lis
             env = office_environment(fonts, Path(work))
             for done in pool.map(lambda item: _convert_batch(office, env, build_dir, *item), batches.items()):
                 converted += done
-                state.update({d: printed[d] for d in done})
+                state.update({d: made(d) for d in done})
     finally:
         for stale in [d for d in state if d not in documents]:
             pdf_of(stale).unlink(missing_ok=True)
