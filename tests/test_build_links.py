@@ -277,3 +277,34 @@ def test_a_committed_letter_and_a_manifest_vouching_for_it_are_not_kept(example)
     result = run(example, "build", "--no-site")
     assert result.exit_code == 0, result.stderr
     assert "不予支持" not in document_text(letter)
+
+
+def test_serve_answers_only_requests_for_this_machine(example):
+    """DNS rebinding: a page elsewhere points its own name at 127.0.0.1 and reads the letters as if
+    it were local; its requests name that host, and are refused."""
+    import http.client
+
+    from conftest import serving
+
+    assert run(example, "build", "--today", "2024-06-10").exit_code == 0
+
+    def status(port: int, host: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/index.html", headers={"Host": host})
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    with serving(example) as port:
+        deadline = time.monotonic() + 60  # until the server listens (not a timing assertion)
+        while time.monotonic() < deadline:
+            try:
+                if status(port, f"127.0.0.1:{port}") == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST", f"[::1]:{port}"):
+            assert status(port, host) == 200, host
+        for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}"):
+            assert status(port, host) == 403, host

@@ -231,3 +231,15 @@ def test_a_file_that_reports_no_size_is_read_only_up_to_the_limit():
     with pytest.raises(LoadError) as caught:
         read_bytes("/dev/zero", "cases/2024/year.yaml")
     assert caught.value.finding.code == "too-large"
+
+
+def test_a_project_file_linked_outside_the_repository_is_refused(example):
+    """proposal-docs.yaml from a pull request as a link to a file of the clerk's: not read, exit 2."""
+    elsewhere = example.parent / "elsewhere.yaml"
+    shutil.copy(example / "proposal-docs.yaml", elsewhere)
+    (example / "proposal-docs.yaml").unlink()
+    (example / "proposal-docs.yaml").symlink_to(elsewhere)
+    for command in (["check", "--today", "2024-12-31"], ["build", "--no-site"]):
+        result = run(example, *command)
+        assert result.exit_code == 2 and f"proposal-docs.yaml 是指向仓库外（{elsewhere}）的链接" in said(result)
+    assert not (example / "build" / "2024").exists()

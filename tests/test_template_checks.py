@@ -142,3 +142,17 @@ def test_a_template_may_link_to_the_web(example):
     relate(own_template(example, "reply"), LINKED.format(kind="hyperlink", target="https://example.org/政策"))
     assert run(example, "check", "--today", "2024-12-31").exit_code == 0
     assert run(example, "build", "--no-site").exit_code == 0
+
+
+def test_a_template_that_unpacks_to_gigabytes_is_refused_before_it_is_unpacked(example):
+    """A template may come from anyone's pull request: a few megabytes of zeros deflate to almost
+    nothing, and unpacking such a part for every letter would take the clerk's memory."""
+    template = own_template(example, "reply")
+    with zipfile.ZipFile(template, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/image9.png", bytes(70_000_000))
+    assert template.stat().st_size < 1_000_000
+    result = run(example, "check", "--today", "2024-12-31", "--format", "json")
+    (finding,) = [f for f in json.loads(result.output) if f["code"] == "bad-template"]
+    assert finding["file"] == "templates/reply.docx" and "解压后有 70,0" in finding["message"]
+    built = run(example, "build", "--no-site")
+    assert built.exit_code == 2 and "templates/reply.docx 解压后有" in built.stderr

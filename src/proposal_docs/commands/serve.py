@@ -13,8 +13,10 @@ second and reloads the page when it changes, so the open browser shows each rebu
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 import threading
+import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
@@ -29,6 +31,15 @@ RELOAD_SCRIPT = (
     "fetch('" + RELOAD_PATH + "',{cache:'no-store'}).then(function(r){return r.text();}).then(function(n){"
     "if(n!==seen){location.reload();}}).catch(function(){});},1000);})();</script>"
 )
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Builds:
@@ -48,6 +59,20 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         pass
+
+    def parse_request(self) -> bool:
+        """Answer only requests addressed to this machine by a local name, while serving it alone.
+
+        A web page elsewhere can have its own name point at 127.0.0.1 (DNS rebinding) and then read
+        what this server shows, the letters with members' names and phones, as if it were local;
+        its requests still carry that other name in Host. A browser always sends Host."""
+        if not super().parse_request():
+            return False
+        asked = urllib.parse.urlsplit("//" + self.headers.get("Host", "")).hostname or ""
+        if _loopback(str(self.server.server_address[0])) and asked and not _loopback(asked):
+            self.send_error(403, "Host not served")
+            return False
+        return True
 
     def translate_path(self, path: str) -> str:
         """build/site first; else a visible file of build/ by the same path (the documents)."""

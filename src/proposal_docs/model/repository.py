@@ -117,6 +117,8 @@ class _Reader:
 
 def read_project(root: Path, reader: _Reader | None = None) -> tuple[Project, Source]:
     findings: list[Finding] = []
+    if target := linked_outside(root, root / PROJECT_FILE):  # as a case file's link: /dev/zero, a file of the clerk's
+        raise SetupError(f"{PROJECT_FILE} 是指向仓库外（{target}）的链接，未读取：请把项目文件本身放进仓库")
     project, source = (reader or _Reader(root)).load(PROJECT_FILE, Project, findings)
     if project is None:
         raise SetupError(f"{PROJECT_FILE} 无效", findings)

@@ -40,6 +40,9 @@ class _Part:
     template: Template | None
 
 
+MAX_UNPACKED_BYTES = 64_000_000  # a letterhead template with its pictures is well under a megabyte
+
+
 def _is_templated(xml: str) -> bool:
     return "{{" in xml or "{%" in xml
 
@@ -62,6 +65,10 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
     patcher = None
     parts = []
     with archive:
+        unpacked = sum(info.file_size for info in archive.infolist())  # zipfile reads no member beyond its size
+        if unpacked > MAX_UNPACKED_BYTES:  # a template may come from anyone: 2 MB can unpack to gigabytes
+            raise TemplateProblem(f"模板 {label} 解压后有 {unpacked:,} 字节，超过上限 {MAX_UNPACKED_BYTES:,} 字节："
+                                  "请删去或压缩其中过大的图片")
         for info in archive.infolist():
             data = archive.read(info)
             if info.filename.endswith(".rels"):
