@@ -7,6 +7,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +86,27 @@ def serving(root: Path) -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, bytes, str]:
+    """(status, body, content type) of a GET, as a browser would see it."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        return error.code, b"", ""
+
+
+def wait_until_served(url: str) -> None:
+    """Until `serve` answers url with 200: it listens first and builds after (not a timing assertion)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
 
 
 def processes_mentioning(text: str) -> list[str]:

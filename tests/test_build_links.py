@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 from conftest import run
 
@@ -147,22 +146,14 @@ def test_the_pdf_record_names_only_documents_inside_build(tmp_path):
 def test_serve_serves_nothing_a_link_in_build_leads_to(example, tmp_path):
     """A pull request commits build/site/h → a folder of the clerk's and a page of its own: the
     rebuild refuses, but the server must not hand the page's script the files the link leads to."""
-    from conftest import serving
-    from test_site_links import get
+    from conftest import get, serving, wait_until_served
 
     outside = precious_folder(tmp_path / "outside")
     assert run(example, "build", "--today", "2024-06-10").exit_code == 0
     (example / "build" / "site" / "h").symlink_to(outside, target_is_directory=True)
     with serving(example) as port:
         base = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 60  # until the server listens (not a timing assertion)
-        while time.monotonic() < deadline:
-            try:
-                if get(base + "2024/index.html")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        assert get(base + "2024/index.html")[0] == 200
+        wait_until_served(base + "2024/index.html")
         for path in ("h/precious.txt", "h/", "h/p001.docx"):
             assert get(base + path)[0] == 404, path
 
@@ -284,7 +275,7 @@ def test_serve_answers_only_requests_for_this_machine(example):
     it were local; its requests name that host, and are refused."""
     import http.client
 
-    from conftest import serving
+    from conftest import serving, wait_until_served
 
     assert run(example, "build", "--today", "2024-06-10").exit_code == 0
 
@@ -297,13 +288,7 @@ def test_serve_answers_only_requests_for_this_machine(example):
             connection.close()
 
     with serving(example) as port:
-        deadline = time.monotonic() + 60  # until the server listens (not a timing assertion)
-        while time.monotonic() < deadline:
-            try:
-                if status(port, f"127.0.0.1:{port}") == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_served(f"http://127.0.0.1:{port}/index.html")
         for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST", f"[::1]:{port}"):
             assert status(port, host) == 200, host
         for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}"):

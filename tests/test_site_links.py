@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from conftest import run, serving
+from conftest import get, run, serving, wait_until_served
 
 
 def document_links(page: Path) -> list[str]:
@@ -35,25 +33,11 @@ def test_document_links_resolve_from_disk(example):
     assert links >= 10
 
 
-def get(url: str) -> tuple[int, bytes, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read(), response.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as error:
-        return error.code, b"", ""
-
-
 def test_document_links_resolve_under_serve(example):
     assert run(example, "build", "--today", "2024-06-10").exit_code == 0
     with serving(example) as port:
         base = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 60  # until the server listens (not a timing assertion)
-        while time.monotonic() < deadline:
-            try:
-                if get(base + "2024/index.html")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_served(base + "2024/index.html")
         pages = case_pages(example)
         assert pages
         checked = 0
