@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import subprocess
 
 import jsonschema
 import pytest
@@ -128,3 +129,31 @@ def test_schema_write_refuses_a_schema_folder_linked_outside(example, tmp_path):
     assert result.exit_code == 2 and f"schema/ 是指向仓库外（{outside}）的链接" in result.stderr
     assert [p.name for p in outside.iterdir()] == ["case.schema.json"]
     assert (outside / "case.schema.json").read_text("utf-8") == "a clerk's own file"
+
+
+def test_check_fails_when_build_is_committed(example):
+    """A pull request that commits build/ (a letter with words of its own among the generated ones,
+    which CI would upload with them) fails the gate; untracked, the same files are nobody's business."""
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=example, check=True, capture_output=True)
+
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0  # no git repository: nothing to say
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "clerk@example.org")
+    git("config", "user.name", "办公室")
+    git("add", ".")
+    git("commit", "-q", "-m", "2024 年案件")
+    assert run(example, "build", "--no-site").exit_code == 0
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0  # built, not committed
+    fake = example / "build" / "2024" / "提案第999号-伪造.docx"
+    fake.write_bytes(b"PK")
+    git("add", "-f", "build/2024/提案第999号-伪造.docx")
+    git("commit", "-q", "-m", "a document of its own")
+    result = run(example, "check", "--today", "2024-12-31", "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = [f for f in json.loads(result.output) if f["code"] == "committed-build"]
+    assert finding["file"] == "build/" and "2024/提案第999号-伪造.docx" in finding["message"]
+    assert "git rm -r --cached build" in finding["message"]
+    git("rm", "-r", "-q", "--cached", "build")
+    git("commit", "-q", "-m", "build/ is generated")
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0
