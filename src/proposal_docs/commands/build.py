@@ -27,8 +27,8 @@ from ..engine.manifest import intact, read_manifest, record, remove_output, stat
 from ..engine.parsecache import ParseCache
 from ..engine.plan import Output, counted_letters, letter_key, name_clashes, plan, session_labels, templates_of
 from ..engine.stamp import STAMP, Snapshot, forget, write_stamp
-from ..files import atomic_write, exclusive_lock, links_below
-from ..model.layout import BUILD_DIR, LOCK_FILE, SetupError, reason, template_label, template_path
+from ..files import atomic_write, exclusive_lock
+from ..model.layout import BUILD_DIR, LOCK_FILE, reason, refuse_links_in_build, template_label, template_path
 from ..model.repository import Repository
 from ..render.batch import Templates, render_all
 from ..render.contexts import LetterPages, content_key
@@ -93,7 +93,7 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
     assert site_today is None or not repo.unread, "the site lists every case: no year may be left unread"
     warm = warm or Warm()
     build_dir = repo.root / BUILD_DIR
-    refuse_links(build_dir)
+    refuse_links_in_build(build_dir)
     report = BuildReport()
     with exclusive_lock(build_dir / LOCK, on_wait):
         if not (build_dir / STAMP).exists():  # the last build did not complete: it may have left these
@@ -187,26 +187,6 @@ def build(repo: Repository, *, jobs: int = 1, force: bool = False, inputs: Snaps
                         site_today.isoformat() if site_today else None, numbers)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def refuse_links(build_dir: Path) -> None:
-    """Stop before writing anything when build/ is, or holds, a link.
-
-    Everything in build/ is the tool's own, yet a pull request can commit a link there: the build
-    would then write documents, and clean up stale ones, wherever it leads."""
-    links = links_below(build_dir)
-    if not links:
-        return
-    first = build_dir if links[0] == "." else build_dir / links[0]
-    try:
-        target = f"（指向 {os.readlink(first)}）"
-    except OSError:
-        target = ""
-    name = f"{BUILD_DIR}/" if links[0] == "." else f"{BUILD_DIR}/{links[0]}"
-    more = f"等 {len(links)} 处" if len(links) > 1 else ""
-    raise SetupError(f"{name}{target}{more}是链接。{BUILD_DIR}/ 中的文件都由本工具生成，不应有链接；"
-                     f"它可能来自他人提交的内容，构建会顺着它写入或删除别处的文件。本次没有写入任何文件。"
-                     f"请删除该链接（或整个 {BUILD_DIR}/ 目录，其中的文件都能重新生成）后再构建。")
 
 
 def letter_pages_known(repo: Repository, manifest: dict[str, dict]) -> dict[str, int]:

@@ -30,7 +30,7 @@ from typing import Callable
 
 from ..files import atomic_write, exclusive_lock
 from ..model.findings import Finding
-from ..model.layout import BUILD_DIR, LOCK_FILE
+from ..model.layout import BUILD_DIR, LOCK_FILE, refuse_links_in_build
 from ..model.loading import LoadError, decode, parse_yaml, scalar_text
 from ..model.models import Case, Role
 from ..model.repository import CaseFile, Repository
@@ -243,9 +243,7 @@ def number_replies(root: Path, *, dry_run: bool = False,
     which numbers would be written."""
     if dry_run:
         return _numbers_for(load_repository(root))
-    from .build import refuse_links  # the engine's imports only when numbers are written
-
-    refuse_links(root / BUILD_DIR)  # the lock is opened in build/: a committed build/.lock link would create its target
+    refuse_links_in_build(root / BUILD_DIR)  # the lock is opened in build/: a committed build/.lock link would create its target
     with exclusive_lock(root / BUILD_DIR / LOCK_FILE, on_wait):
         assignments = _numbers_for(load_repository(root))  # read under the lock: another run's numbers are in it
         write_numbers(assignments)

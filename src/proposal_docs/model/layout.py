@@ -1,13 +1,15 @@
 """Where things are in a document repository, and the error for a repository that cannot be used.
 
-Kept free of imports beyond os (pathlib included): `build` reads it before deciding whether anything
-must be loaded at all.
+Kept free of imports beyond os and files.py (built-in modules only; not even pathlib): `build`
+reads it before deciding whether anything must be loaded at all.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+
+from ..files import links_below
 
 PROJECT_FILE = "proposal-docs.yaml"
 YEAR_FILE = "year.yaml"
@@ -216,3 +218,24 @@ def schema_modelines(kind: str, to_root: str) -> str:
     from the file's folder to the repository root, "" or "../../"."""
     where = f"{to_root}{SCHEMA_DIR}/{kind}.schema.json"
     return f"# yaml-language-server: $schema={where}\n# $schema: {where}\n"
+
+
+def refuse_links_in_build(build_dir: Path) -> None:
+    """Stop before writing anything when build/ is, or holds, a link.
+
+    Everything in build/ is the tool's own, yet a pull request can commit a link there: a build
+    would then write documents, and clean up stale ones, wherever it leads (and `number` open its
+    lock there)."""
+    links = links_below(build_dir)
+    if not links:
+        return
+    first = build_dir if links[0] == "." else build_dir / links[0]
+    try:
+        target = f"（指向 {os.readlink(first)}）"
+    except OSError:
+        target = ""
+    name = f"{BUILD_DIR}/" if links[0] == "." else f"{BUILD_DIR}/{links[0]}"
+    more = f"等 {len(links)} 处" if len(links) > 1 else ""
+    raise SetupError(f"{name}{target}{more}是链接。{BUILD_DIR}/ 中的文件都由本工具生成，不应有链接；"
+                     f"它可能来自他人提交的内容，构建会顺着它写入或删除别处的文件。本次没有写入任何文件。"
+                     f"请删除该链接（或整个 {BUILD_DIR}/ 目录，其中的文件都能重新生成）后再构建。")
