@@ -144,16 +144,17 @@ def test_the_pdf_record_names_only_documents_inside_build(tmp_path):
 
 
 def test_serve_serves_nothing_a_link_in_build_leads_to(example, tmp_path):
-    """A pull request commits build/site/h → a folder of the clerk's and a page of its own: the
-    rebuild refuses, but the server must not hand the page's script the files the link leads to."""
+    """A pull request checked out while serve runs brings build/site/h → a folder of the clerk's and a
+    page of its own (serve refuses to start with a link there, below): the rebuild refuses, but the
+    running server must not hand the page's script the files the link leads to."""
     from conftest import get, serving, wait_until_served
 
     outside = precious_folder(tmp_path / "outside")
     assert run(example, "build", "--today", "2024-06-10").exit_code == 0
-    (example / "build" / "site" / "h").symlink_to(outside, target_is_directory=True)
     with serving(example) as port:
         base = f"http://127.0.0.1:{port}/"
         wait_until_served(base + "2024/index.html")
+        (example / "build" / "site" / "h").symlink_to(outside, target_is_directory=True)
         for path in ("h/precious.txt", "h/", "h/p001.docx"):
             assert get(base + path)[0] == 404, path
 
@@ -293,3 +294,15 @@ def test_serve_answers_only_requests_for_this_machine(example):
             assert status(port, host) == 200, host
         for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}"):
             assert status(port, host) == 403, host
+
+
+def test_serve_with_a_link_in_build_stops_before_making_anything(example, tmp_path):
+    """serve makes build/site before its first build: through a committed build link it would make it
+    where the link leads. It stops at once instead, as build does."""
+    outside = precious_folder(tmp_path / "outside")
+    (example / "build").symlink_to(outside, target_is_directory=True)
+    result = subprocess.run([sys.executable, "-m", "proposal_docs", "--root", str(example), "serve", "--port", "0"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert f"build/（指向 {outside}）是链接" in result.stderr
+    assert untouched(outside)

@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from ..model.layout import BUILD_DIR, PROJECT_FILE
+from ..model.layout import BUILD_DIR, PROJECT_FILE, refuse_links_in_build
 
 
 RELOAD_PATH = "/.livereload"
@@ -132,6 +132,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 def start_server(site: Path, host: str, port: int, builds: Builds) -> ThreadingHTTPServer:
+    refuse_links_in_build(site.parent)  # before making build/site: through a link it would be made anywhere
     site.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(type("Handler", (_Handler,), {"builds": builds}), directory=str(site))
     server = ThreadingHTTPServer((host, port), handler)
