@@ -1,16 +1,21 @@
 """`check` catches what a clerk mistypes in a template, naming the template and the name."""
 
+import itertools
 import json
+import re
 import shutil
 import zipfile
+from html import escape
 
 import pytest
 from docx import Document
+from hypothesis import given, strategies as st
 
 from conftest import PACKAGED_TEMPLATES as PACKAGED, own_template, run
 from proposal_docs.render.text import document_text
 from proposal_docs.engine.plan import TEMPLATES, plan
 from proposal_docs.render.batch import Templates
+from proposal_docs.render.outside import FETCHING_FIELDS, ReachesOutside, refuse_fetching_fields
 from proposal_docs.render.contexts import CONTEXT_NAMES, context_for
 from proposal_docs.rules.checking import load_repository
 
@@ -108,15 +113,20 @@ def test_a_template_linked_outside_the_repository_is_not_read(example, tmp_path)
     assert not list((example / "build").rglob("*.docx"))
 
 
-def relate(template, relationship: str) -> None:
-    """Add a relationship to the template's document part, as Word writes a linked (not embedded) picture."""
+def edit_part(template, part: str, change) -> None:
+    """Rewrite one part of a template's package: change(bytes) → bytes."""
     with zipfile.ZipFile(template) as archive:
         parts = [(info, archive.read(info)) for info in archive.infolist()]
+    assert part in [info.filename for info, _ in parts]
     with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
         for info, data in parts:
-            if info.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", relationship.encode("utf-8") + b"</Relationships>")
-            archive.writestr(info, data)
+            archive.writestr(info, change(data) if info.filename == part else data)
+
+
+def relate(template, relationship: str) -> None:
+    """Add a relationship to the template's document part, as Word writes a linked (not embedded) picture."""
+    edit_part(template, "word/_rels/document.xml.rels",
+              lambda data: data.replace(b"</Relationships>", relationship.encode("utf-8") + b"</Relationships>"))
 
 
 LINKED = ('<Relationship Id="rIdLinked" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" '
@@ -156,3 +166,77 @@ def test_a_template_that_unpacks_to_gigabytes_is_refused_before_it_is_unpacked(e
     assert finding["file"] == "templates/reply.docx" and "解压后有 70,0" in finding["message"]
     built = run(example, "build", "--no-site")
     assert built.exit_code == 2 and "templates/reply.docx 解压后有" in built.stderr
+
+
+def field(*codes: str) -> str:
+    """A complex field as Word writes it, its code split over runs; a tuple among codes is a field nested in it."""
+    runs = '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    for code in codes:
+        if isinstance(code, tuple):
+            runs += field(*code).removeprefix("<w:p>").removesuffix("</w:p>")
+        else:
+            runs += f'<w:r><w:instrText xml:space="preserve">{code}</w:instrText></w:r>'
+    return runs.join(["<w:p>", '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+                                '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'])
+
+
+def in_body(paragraph: str):
+    return lambda data: data.replace(b"<w:body>", b"<w:body>" + paragraph.encode("utf-8"), 1)
+
+
+MAIL_MERGE = ('<w:mailMerge><w:mainDocumentType w:val="formLetters"/><w:dataType w:val="native"/>'
+              '<w:connectString w:val="Provider=MSDASQL;DSN=x"/><w:query w:val="SELECT * FROM t"/></w:mailMerge>')
+
+
+@pytest.mark.parametrize("part, change, shown", [
+    ("word/document.xml", in_body(field(" INCLUDE", 'PICTURE "\\\\host\\share\\p.png" \\d ')), "INCLUDEPICTURE 域"),
+    ("word/document.xml", in_body(field(' includepicture "', (" MERGEFIELD photo ",), '" ')), "INCLUDEPICTURE 域"),
+    ("word/document.xml", in_body(field(' LINK Excel.Sheet.8 "C:\\data\\a.xls" "" \\a ')), "LINK 域"),
+    ("word/footer1.xml", lambda data: data.replace(b'w:instr="PAGE"', b'w:instr=" INCLUDETEXT &quot;file:///etc/hosts&quot; "'),
+     "INCLUDETEXT 域"),
+    ("word/settings.xml", lambda data: re.sub(rb"(<w:settings[^>]*>)", lambda m: m.group(1) + MAIL_MERGE.encode(), data, count=1),
+     "设置了邮件合并"),
+])
+def test_a_template_with_a_field_that_fetches_is_refused(example, part, change, shown):
+    """Word refreshes INCLUDEPICTURE, INCLUDETEXT, LINK and DDE fields, and a mail merge's data source,
+    when it opens a letter: a file of the clerk's, or a UNC path answered with the clerk's credentials."""
+    edit_part(own_template(example, "reply"), part, change)
+    check = run(example, "check", "--today", "2024-12-31", "--format", "json")
+    (finding,) = [f for f in json.loads(check.output) if f["code"] == "bad-template"]
+    assert finding["file"] == "templates/reply.docx" and f"的 {part} " in finding["message"] and shown in finding["message"]
+    build = run(example, "build", "--no-site")
+    assert build.exit_code == 2 and shown in build.stderr
+    assert not list((example / "build").rglob("*.docx"))
+
+
+def test_fields_that_fetch_nothing_are_kept(example):
+    """Page numbers (in every packaged template's footer), hyperlinks and dates are what letters use."""
+    edit_part(own_template(example, "reply"), "word/document.xml",
+              in_body(field(' HYPERLINK "https://example.org/" ') + field(" DATE \\@ yyyy ") + field(" PAGE ")))
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+    assert run(example, "build", "--no-site").exit_code == 0
+    letter = next((example / "build").rglob("*答复*.docx"))
+    with zipfile.ZipFile(letter) as archive:
+        assert b"HYPERLINK" in archive.read("word/document.xml")
+
+
+def test_a_field_spelt_by_jinja_is_refused_when_rendered(example):
+    """The template shows no field code; its Jinja writes one into every letter."""
+    hidden = "{{ ('</w:t></w:r><w:fld' ~ 'Simple w:instr=\"INCLUDE' ~ 'PICTURE x.png\"/><w:r><w:t>') | safe }}"
+    retype(own_template(example, "reply"), "{{ case.title }}", "{{ case.title }}" + hidden)
+    build = run(example, "build", "--no-site")
+    assert build.exit_code == 2, build.output
+    assert "生成的 word/document.xml 含有 INCLUDEPICTURE 域" in build.stderr
+    assert not list((example / "build").rglob("*答复函*")), "no letter made from that template is written"
+
+
+@given(st.sampled_from(sorted(FETCHING_FIELDS)), st.lists(st.integers(0, 40), max_size=6), st.booleans(),
+       st.sampled_from(["", " ", "  "]))
+def test_a_fetching_field_is_found_however_its_code_is_split(name, cuts, lower, lead):
+    """Word joins a field's code from all its runs; so does the check, whatever the letter case."""
+    code = f'{lead}{name.lower() if lower else name} "\\\\host\\share\\p.png" '
+    pieces = [code[a:b] for a, b in itertools.pairwise([0, *sorted(min(c, len(code)) for c in cuts), len(code)])]
+    document = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+                + field(*[escape(piece) for piece in pieces]) + "</w:body></w:document>")
+    with pytest.raises(ReachesOutside, match=f"含有 {name} 域"):
+        refuse_fetching_fields(document.encode("utf-8"), "word/document.xml")

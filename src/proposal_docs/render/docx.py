@@ -22,6 +22,7 @@ from xml.parsers import expat
 
 from jinja2 import Environment, Template, TemplateError, meta
 
+from .outside import ReachesOutside, refuse_external_relationships, refuse_fetching_fields
 from .zipwriter import EVERY_DOCUMENT, Member, deflate, write_zip
 
 CORE_PART = "docProps/core.xml"
@@ -71,8 +72,13 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
                                   "请删去或压缩其中过大的图片")
         for info in archive.infolist():
             data = archive.read(info)
-            if info.filename.endswith(".rels"):
-                _refuse_external(data, info.filename, label)
+            try:
+                if info.filename.endswith(".rels"):
+                    refuse_external_relationships(data, info.filename)
+                if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+                    refuse_fetching_fields(data, info.filename)
+            except ReachesOutside as exc:
+                raise TemplateProblem(f"模板 {label} {exc}") from exc
             if info.filename.startswith("word/") and info.filename.endswith(".xml"):
                 text = data.decode("utf-8")
                 if _is_templated(text):
@@ -86,36 +92,6 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
     if not any(name == DOCUMENT_PART for name, _, _ in parts):
         raise TemplateProblem(f"模板 {label} 缺少 word/document.xml，不是 Word 文档")
     return parts
-
-
-_WEB = ("http://", "https://", "mailto:")
-
-
-def _refuse_external(rels: bytes, part: str, label: str) -> None:
-    """A template may come from anyone's pull request: a part it links rather than holds (a picture,
-    an attached template, an OLE object: TargetMode="External") would be fetched by Word and by
-    LibreOffice (`build --pdf`) from wherever it names, a file of the clerk's
-    (file:///…, printed into the PDF) or another machine (a UNC path, which Windows answers with
-    the clerk's credentials), for every letter made from it. Only a hyperlink to the web, followed
-    when clicked, may lead outside."""
-    found: list[tuple[str, str]] = []
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name.rpartition(" ")[2] == "Relationship" and attrs.get("TargetMode") == "External":
-            target = attrs.get("Target", "")
-            if not (attrs.get("Type", "").endswith("/hyperlink") and target.lower().startswith(_WEB)):
-                found.append((target, attrs.get("Type", "").rpartition("/")[2]))
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = start
-    try:
-        parser.Parse(rels, True)
-    except expat.ExpatError as exc:
-        raise TemplateProblem(f"模板 {label} 的 {part} 无效：{exc}") from exc
-    if found:
-        target, kind = found[0]
-        raise TemplateProblem(f"模板 {label} 引用了外部的 {kind}（{target}，见 {part}）：打开或转换文书时会读取它。"
-                              "请把图片等内容嵌入模板，而不是链接")
 
 
 def _patcher(content: bytes):
@@ -194,6 +170,10 @@ class PreparedTemplate:
             if part.template is not None:
                 data = rendered[part.name].encode("utf-8")
                 _check_well_formed(data, template_label(self.path))
+                try:  # Jinja can spell a field code the template itself never shows
+                    refuse_fetching_fields(data, part.name)
+                except ReachesOutside as exc:
+                    raise TemplateProblem(f"模板 {template_label(self.path)} 生成{exc}") from exc
                 members.append(deflate(part.name, data, EVERY_DOCUMENT))
             elif part.name == CORE_PART:
                 members.append(deflate(part.name, core_properties(title, date), EVERY_DOCUMENT))

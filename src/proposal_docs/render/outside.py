@@ -1,0 +1,115 @@
+"""What in a template would make Word or LibreOffice reach outside the document when it is opened.
+
+A template may come from anyone's pull request, and every letter made from it goes to a clerk's
+PC, where Word opens it. Two things in a .docx make Word fetch something:
+
+- a part that is linked rather than held (a picture, an attached template, an OLE object:
+  ``TargetMode="External"`` in a ``.rels`` part);
+- a field whose code reads a file or another program (``INCLUDEPICTURE``, ``INCLUDETEXT``,
+  ``LINK``, ``DDE``…, or a mail merge's data source), refreshed when the document is opened or
+  printed.
+
+Either can name a file of the clerk's (``file:///…``, which LibreOffice printed into the PDF) or
+another machine (a UNC path ``\\\\host\\share``, which Windows answers with the clerk's
+credentials). Both are refused; only a hyperlink to the web, followed when clicked, may lead out.
+Fields are looked for in the template itself (so `check` names them) and in every part a build
+renders, since Jinja can spell a field code the template never shows.
+"""
+
+from __future__ import annotations
+
+from xml.parsers import expat
+
+# Field codes that make Word read a file, a data source or another program (INCLUDE is
+# INCLUDETEXT's old name; RD names a file whose headings a table of contents takes in).
+FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT",
+                             "DATABASE", "RD"})
+_WEB = ("http://", "https://", "mailto:")
+_MARKERS = (b"instrText", b"fldSimple", b"mailMerge")  # element names a field or a mail merge needs
+
+
+class ReachesOutside(Exception):
+    """What the template would fetch, in Chinese, without the template's name (the caller adds it)."""
+
+
+def _local(name: str) -> str:
+    return name.rpartition(" ")[2]  # expat with namespace_separator=" ": "uri local"
+
+
+def _parse(xml: bytes, part: str, start=None, end=None, text=None) -> None:
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise ReachesOutside(f"的 {part} 无效：{exc}") from exc
+
+
+def refuse_external_relationships(rels: bytes, part: str) -> None:
+    """A .rels part naming a target outside the package, other than a web hyperlink."""
+    found: list[tuple[str, str]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "Relationship" and attrs.get("TargetMode") == "External":
+            target = attrs.get("Target", "")
+            if not (attrs.get("Type", "").endswith("/hyperlink") and target.lower().startswith(_WEB)):
+                found.append((target, attrs.get("Type", "").rpartition("/")[2]))
+
+    _parse(rels, part, start=start)
+    if found:
+        target, kind = found[0]
+        raise ReachesOutside(f"引用了外部的 {kind}（{target}，见 {part}）：打开或转换文书时会读取它。"
+                             "请把图片等内容嵌入模板，而不是链接")
+
+
+def field_codes(xml: bytes, part: str) -> tuple[list[str], bool]:
+    """The field codes of a Word XML part (simple fields and complex ones, whose code may be split
+    over many runs), and whether it sets up a mail merge."""
+    codes: list[str] = []
+    open_fields: list[list[str]] = []  # complex fields nest: INCLUDEPICTURE "{ MERGEFIELD path }"
+    in_code = [False]
+    merge = [False]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "fldSimple":
+            codes.append(next((value for key, value in attrs.items() if _local(key) == "instr"), ""))
+        elif local == "fldChar":
+            kind = next((value for key, value in attrs.items() if _local(key) == "fldCharType"), "")
+            if kind == "begin":
+                open_fields.append([])
+            elif kind == "end" and open_fields:
+                codes.append("".join(open_fields.pop()))
+        elif local == "instrText":
+            in_code[0] = True
+        elif local == "mailMerge":
+            merge[0] = True
+
+    def end(name: str) -> None:
+        if _local(name) == "instrText":
+            in_code[0] = False
+
+    def text(data: str) -> None:
+        if in_code[0] and open_fields:
+            open_fields[-1].append(data)
+        elif in_code[0]:  # a code outside any begin/end: Word still reads it
+            codes.append(data)
+
+    if any(marker in xml for marker in _MARKERS):  # most parts have neither: no parse at all
+        _parse(xml, part, start, end, text)
+        codes.extend("".join(field) for field in open_fields)
+    return codes, merge[0]
+
+
+def refuse_fetching_fields(xml: bytes, part: str) -> None:
+    """A Word XML part with a field that fetches, or a mail merge."""
+    codes, merge = field_codes(xml, part)
+    for code in codes:
+        words = code.split()
+        if words and words[0].upper() in FETCHING_FIELDS:
+            shown = " ".join(words) if len(" ".join(words)) <= 60 else " ".join(words)[:60] + "…"
+            raise ReachesOutside(f"的 {part} 含有 {words[0].upper()} 域（{shown}）：Word 打开文书时会读取它指向的文件或程序。"
+                                 "请删除这个域，把内容直接放进模板")
+    if merge:
+        raise ReachesOutside(f"的 {part} 设置了邮件合并：Word 打开文书时会连接它的数据源。"
+                             "请在 Word 中取消邮件合并（“邮件”→“开始邮件合并”→“普通 Word 文档”）后再保存模板")
