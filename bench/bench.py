@@ -5,7 +5,9 @@ set for all of them). Three repositories are generated in a temporary folder:
 
 1. N cases in one year (default 1,000): the naive docxtpl loop (DocxTemplate(path), render, save
    per document, sequential, same contexts, run once), a full build, a no-op rebuild against
-   `python -c pass`, a one-case edit, `check`, and the site (first and unchanged).
+   `python -c pass` (and `import click` alone: the floor of any no-op with click), a one-case
+   edit, `check`, and the site (first and unchanged). Full builds and edits are measured in
+   turns, and an edit's ratio is the median of the turns' ratios.
 2. 5,000 cases over 5 years: a full build and a one-case edit in the last year.
 3. 20,000 cases over 5 years: the peak memory of a first build (nothing cached) and of a full
    build (`--force`, as above). `--no-memory` or BENCH_MEMORY=0 leaves it out: it adds about three
@@ -71,6 +73,21 @@ def measure_median(command: list[str], before=None, times: int = 7) -> tuple[flo
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
+def measure_edit(cli: list[str], edit, times: int) -> tuple[tuple, tuple, float]:
+    """A full build and a one-case edit, measured in turns: (full seconds, peak), (edit seconds,
+    peak), and the median of each turn's edit/full ratio. Taken in turns, each ratio divides two
+    runs made under the same load; dividing one median by another shared a single full-build
+    sample between this ratio and the naive loop's, which moved them in opposite directions."""
+    fulls, edits = [], []
+    for _ in range(times):
+        fulls.append(measure([*cli, "build", "--force", "--no-site"]))
+        edit()
+        edits.append(measure([*cli, "build", "--no-site"]))
+    ratio = statistics.median(e[0] / f[0] for e, f in zip(edits, fulls)) * 100
+    return ((statistics.median(f[0] for f in fulls), max(f[1] for f in fulls)),
+            (statistics.median(e[0] for e in edits), max(e[1] for e in edits)), ratio)
+
+
 def edit_one_case(repo: Path, year: int = 2024):
     """Each call rewords the same reply, as a clerk would between two builds."""
     folder = repo / "cases" / str(year)
@@ -114,34 +131,37 @@ def command_line(repo: Path) -> list[str]:
     return [str(Path(PYTHON).parent / "proposal-docs"), "--root", str(repo)]
 
 
-def one_year(tmp: Path, cases: int, console: Console) -> tuple[list, int]:
-    """The rows of the N-case repository, and how many documents it has."""
+def one_year(tmp: Path, cases: int, console: Console) -> tuple[list, int, float]:
+    """The rows of the N-case repository, how many documents it has, and the one-case edit's ratio."""
     from proposal_docs.sample import generate
 
     repo = generate(tmp / "one-year", cases, ROOT)
     cli = command_line(repo)
     console.print(f"① {cases:,} 件案件,1 个年度")
-    rows = [("朴素循环 naive docxtpl loop", *measure([PYTHON, __file__, "--naive", str(repo), str(tmp / "naive")])),
-            ("完整构建 full build", *measure_median([*cli, "build", "--force", "--no-site"], times=5)),
+    naive = measure([PYTHON, __file__, "--naive", str(repo), str(tmp / "naive")])
+    full, edit, edit_ratio = measure_edit(cli, edit_one_case(repo), times=7)
+    rows = [("朴素循环 naive docxtpl loop", *naive),
+            ("完整构建 full build", *full),
             ("无变化重建 no-op rebuild", *measure_median([*cli, "build", "--no-site"])),
             ("空进程 python -c pass", *measure_median([PYTHON, "-c", "pass"])),
-            ("修改一件 one-case edit", *measure_median([*cli, "build", "--no-site"], edit_one_case(repo))),
+            ("导入 click import click", *measure_median([PYTHON, "-c", "import click"])),
+            ("修改一件 one-case edit", *edit),
             ("检查 check", *measure([*cli, "check", "--today", "2024-12-31"], ok=("0", "1")))]
     site = [*cli, "build", "--today", "2024-12-31"]
     rows.append(("网页与预览(首次) site + previews, first", *measure(site)))
     rows.append(("网页无变化 site no-op", *measure(site)))
     documents = sum(1 for _ in (repo / "build").rglob("*.docx"))
-    return rows, documents
+    return rows, documents, edit_ratio
 
 
-def five_years(tmp: Path, cases: int, console: Console) -> list:
+def five_years(tmp: Path, cases: int, console: Console) -> tuple[list, float]:
     from proposal_docs.sample import generate
 
     repo = generate(tmp / "five-years", cases, ROOT, years=5)
     cli = command_line(repo)
     console.print(f"② {cases:,} 件案件,5 个年度")
-    return [("完整构建 full build", *measure_median([*cli, "build", "--force", "--no-site"], times=3)),
-            ("修改一件 one-case edit", *measure_median([*cli, "build", "--no-site"], edit_one_case(repo), times=5))]
+    full, edit, ratio = measure_edit(cli, edit_one_case(repo), times=5)
+    return [("完整构建 full build", *full), ("修改一件 one-case edit", *edit)], ratio
 
 
 def memory_run(tmp: Path, cases: int, console: Console) -> list:
@@ -191,8 +211,8 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="proposal-docs-bench-") as name:
         tmp = Path(name)
-        rows, documents = one_year(tmp, args.cases, console)
-        years = five_years(tmp, args.years_cases, console)
+        rows, documents, edit = one_year(tmp, args.cases, console)
+        years, edit_years = five_years(tmp, args.years_cases, console)
         memory = None if args.no_memory else memory_run(tmp, args.memory_cases, console)
 
     by_name = {name.split(" ")[0]: seconds for name, seconds, _ in rows}
@@ -207,11 +227,12 @@ def main() -> None:
 
     speed = naive / full
     noop = by_name["无变化重建"] / by_name["空进程"]
-    edit = by_name["修改一件"] / full * 100
-    edit_years = years[1][1] / years[0][1] * 100
+    click = by_name["导入"] / by_name["空进程"]
     console.print(f"完整构建相对朴素循环 {speed:.1f}×(目标 ≥ 15×){verdict(speed >= 15)}")
-    console.print(f"无变化重建相对 python -c pass {noop:.1f}×(目标 ≤ 4×){verdict(noop <= 4)}")
-    console.print(f"修改一件相对完整构建,{args.cases:,} 件 {edit:.1f}%(目标 ≤ 25%){verdict(edit <= 25)}")
+    console.print(f"无变化重建相对 python -c pass {noop:.1f}×(目标 ≤ 4×){verdict(noop <= 4)};"
+                  f"单是 import click 已是 {click:.1f}×")
+    console.print(f"修改一件相对完整构建(轮流测量,各轮比值的中位数),{args.cases:,} 件 {edit:.1f}%(目标 ≤ 25%)"
+                  f"{verdict(edit <= 25)}")
     console.print(f"修改一件相对完整构建,{args.years_cases:,} 件 5 个年度 {edit_years:.1f}%(目标 ≤ 12%)"
                   f"{verdict(edit_years <= 12)}")
     if memory:
