@@ -7,10 +7,11 @@ file is asked for (at 20,000 cases, decoded shards would cost hundreds of megaby
 changed waits as bytes until the build writes it, so that invalid input leaves build/ untouched.
 
 Entries are keyed by the file's content hash; validation runs again on every read, so a stale
-entry cannot let an invalid case through. A shard is one line per file, "path<TAB>hash<TAB>parse as
-JSON", after a line naming the format: reading a shard splits lines, and writing one joins them,
-with no JSON around JSON to escape and unescape (that was a third of a one-file rebuild's cache
-work).
+entry cannot let an invalid case through. A shard is one line per file, "path<TAB>hash<TAB>marks
+<TAB>data", after a line naming the format; marks (where each value was written) and data are
+JSON each. Reading a shard splits lines, and writing one joins them, as bytes: a file's line is
+decoded only when the file is asked for, an unchanged line is written back as it was read, and no
+JSON is put inside JSON to escape and unescape (the marks are more than half of a line).
 
 build/ may come from anyone (a pull request can commit it), so a shard is plain JSON — never
 pickle — signed with the user's own key (engine.signing): a shard written anywhere else, or
@@ -32,7 +33,7 @@ from ..model.loading import Source
 from ..model.scalars import Plain
 from .signing import cache_key, sign, verified
 
-FORMAT = f"proposal-docs parsed 5 {__version__}"
+FORMAT = f"proposal-docs parsed 6 {__version__}".encode("utf-8")
 
 
 def shard_name(rel: str) -> str:
@@ -51,7 +52,7 @@ class ParseCache:
         self.folder = folder
         self.key = key if key is not None else cache_key()
         self.name: str | None = None  # the shard in memory
-        self.entries: dict[str, list[str]] = {}  # its entries: rel → [digest, encoded parse as JSON text]
+        self.entries: dict[str, tuple[str, bytes]] = {}  # its entries: rel → (digest, the file's line)
         self.asked: set[str] = set()  # its files asked for since it was read
         self.dirty = False
         self.changed: dict[str, bytes] = {}  # shards to write: name → JSON body
@@ -63,20 +64,20 @@ class ParseCache:
             self.name, self.entries, self.asked, self.dirty = name, self._read(name), set(), False
         self.asked.add(rel)
 
-    def _read(self, name: str) -> dict[str, list[str]]:
+    def _read(self, name: str) -> dict[str, tuple[str, bytes]]:
         if self.key is None:
             return {}
         try:
             body = verified(self.key, read_regular(self.folder / f"{name}.json"))
             if body is None:
                 return {}
-            header, *lines = body.decode("utf-8").split("\n")
+            header, *lines = body.split(b"\n")
             if header != FORMAT:
                 return {}
             entries = {}
             for line in lines:
-                rel, digest, text = line.split("\t", 2)
-                entries[rel] = [digest, text]
+                rel, digest, _ = line.split(b"\t", 2)
+                entries[rel.decode("utf-8")] = (digest.decode("ascii"), line)
             return entries
         except (OSError, ValueError):
             return {}
@@ -87,19 +88,21 @@ class ParseCache:
         if not entry or entry[0] != digest:
             return None
         try:
-            return decode_parsed(_DECODER.decode(entry[1]))
+            _, _, marks, data = entry[1].decode("utf-8").split("\t", 3)
+            return decode_parsed(marks, _DECODER.decode(data))
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             return None
 
     def put(self, rel: str, digest: str, parsed: tuple[Any, Source]) -> None:
-        if "\t" in rel or "\n" in rel:  # a name the shard's lines cannot hold: parsed again next time
+        marks = parsed[1].marks_text()
+        if any(c in text for text in (rel, marks) for c in "\t\n"):  # what a line cannot hold: parsed again next time
             return
         self._open(rel)
         try:
-            text = json.dumps(encode_parsed(parsed), ensure_ascii=False, separators=(",", ":"))
+            data = json.dumps(encode_parsed(parsed), ensure_ascii=False, separators=(",", ":"))
         except (ValueError, TypeError, RecursionError):  # what cannot be written is parsed again next time
             return
-        self.entries[rel] = [digest, text]
+        self.entries[rel] = (digest, "\t".join([rel, digest, marks, data]).encode("utf-8"))
         self.dirty = True
 
     def _set_aside(self) -> None:
@@ -111,8 +114,7 @@ class ParseCache:
             del self.entries[rel]
         if self.dirty or gone:
             # json.dumps escapes every control character, so neither a tab nor a line break is in a text
-            lines = [FORMAT, *(f"{rel}\t{digest}\t{text}" for rel, (digest, text) in self.entries.items())]
-            self.changed[self.name] = "\n".join(lines).encode("utf-8")
+            self.changed[self.name] = b"\n".join([FORMAT, *(line for _, line in self.entries.values())])
         self.dirty = False
 
     def save(self) -> None:
@@ -167,15 +169,14 @@ _DECODER = json.JSONDecoder(object_hook=_decoded)  # json.loads with a hook woul
 
 
 def encode_parsed(parsed: tuple[Any, Source]) -> list:
+    """The data and what else a Source holds but its marks (written beside, as they are)."""
     data, source = parsed
     problems = [[f.file, f.line, f.column, f.field, f.level, f.code, f.message] for f in source.problems]
-    return [_encode(data), source.path, source.marks_text(), problems]
+    return [_encode(data), source.path, problems]
 
 
-def decode_parsed(encoded: list) -> tuple[Any, Source]:
+def decode_parsed(marks: str, encoded: list) -> tuple[Any, Source]:
     """encoded: read by json with _decoded as its object_hook."""
-    data, path, marks, problems = encoded
-    if not isinstance(marks, str):
-        raise TypeError("marks")
+    data, path, problems = encoded
     source = Source.from_text(path, marks, [Finding(*p) for p in problems])
     return data, source
