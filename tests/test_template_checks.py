@@ -196,6 +196,8 @@ MAIL_MERGE = ('<w:mailMerge><w:mainDocumentType w:val="formLetters"/><w:dataType
      "INCLUDETEXT 域"),
     ("word/settings.xml", lambda data: re.sub(rb"(<w:settings[^>]*>)", lambda m: m.group(1) + MAIL_MERGE.encode(), data, count=1),
      "设置了邮件合并"),
+    ("word/document.xml", in_body('<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                                  'r:id="rId1"/>'), "altChunk"),
 ])
 def test_a_template_with_a_field_that_fetches_is_refused(example, part, change, shown):
     """Word refreshes INCLUDEPICTURE, INCLUDETEXT, LINK and DDE fields, and a mail merge's data source,

@@ -7,7 +7,8 @@ PC, where Word opens it. Two things in a .docx make Word fetch something:
   ``TargetMode="External"`` in a ``.rels`` part);
 - a field whose code reads a file or another program (``INCLUDEPICTURE``, ``INCLUDETEXT``,
   ``LINK``, ``DDE``…, or a mail merge's data source), refreshed when the document is opened or
-  printed.
+  printed; and an ``altChunk`` (HTML or another document Word converts on opening, which may name
+  pictures elsewhere).
 
 Either can name a file of the clerk's (``file:///…``, which LibreOffice printed into the PDF) or
 another machine (a UNC path ``\\\\host\\share``, which Windows answers with the clerk's
@@ -25,7 +26,7 @@ from xml.parsers import expat
 FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT",
                              "DATABASE", "RD"})
 _WEB = ("http://", "https://", "mailto:")
-_MARKERS = (b"instrText", b"fldSimple", b"mailMerge")  # element names a field or a mail merge needs
+_MARKERS = (b"instrText", b"fldSimple", b"mailMerge", b"altChunk")  # element names the checks below look for
 
 
 class ReachesOutside(Exception):
@@ -62,13 +63,14 @@ def refuse_external_relationships(rels: bytes, part: str) -> None:
                              "请把图片等内容嵌入模板，而不是链接")
 
 
-def field_codes(xml: bytes, part: str) -> tuple[list[str], bool]:
+def field_codes(xml: bytes, part: str) -> tuple[list[str], set[str]]:
     """The field codes of a Word XML part (simple fields and complex ones, whose code may be split
-    over many runs), and whether it sets up a mail merge."""
+    over many runs), and which of mailMerge and altChunk (content Word converts on opening, such as
+    HTML, which may name pictures elsewhere) it holds."""
     codes: list[str] = []
     open_fields: list[list[str]] = []  # complex fields nest: INCLUDEPICTURE "{ MERGEFIELD path }"
     in_code = [False]
-    merge = [False]
+    found: set[str] = set()
 
     def start(name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
@@ -82,8 +84,8 @@ def field_codes(xml: bytes, part: str) -> tuple[list[str], bool]:
                 codes.append("".join(open_fields.pop()))
         elif local == "instrText":
             in_code[0] = True
-        elif local == "mailMerge":
-            merge[0] = True
+        elif local in ("mailMerge", "altChunk"):
+            found.add(local)
 
     def end(name: str) -> None:
         if _local(name) == "instrText":
@@ -98,18 +100,21 @@ def field_codes(xml: bytes, part: str) -> tuple[list[str], bool]:
     if any(marker in xml for marker in _MARKERS):  # most parts have neither: no parse at all
         _parse(xml, part, start, end, text)
         codes.extend("".join(field) for field in open_fields)
-    return codes, merge[0]
+    return codes, found
 
 
 def refuse_fetching_fields(xml: bytes, part: str) -> None:
     """A Word XML part with a field that fetches, or a mail merge."""
-    codes, merge = field_codes(xml, part)
+    codes, found = field_codes(xml, part)
     for code in codes:
         words = code.split()
         if words and words[0].upper() in FETCHING_FIELDS:
             shown = " ".join(words) if len(" ".join(words)) <= 60 else " ".join(words)[:60] + "…"
             raise ReachesOutside(f"的 {part} 含有 {words[0].upper()} 域（{shown}）：Word 打开文书时会读取它指向的文件或程序。"
                                  "请删除这个域，把内容直接放进模板")
-    if merge:
+    if "altChunk" in found:
+        raise ReachesOutside(f"的 {part} 含有要由 Word 转换的嵌入内容（altChunk）：其中可能引用别处的文件。"
+                             "请把内容直接粘贴进模板")
+    if "mailMerge" in found:
         raise ReachesOutside(f"的 {part} 设置了邮件合并：Word 打开文书时会连接它的数据源。"
                              "请在 Word 中取消邮件合并（“邮件”→“开始邮件合并”→“普通 Word 文档”）后再保存模板")
