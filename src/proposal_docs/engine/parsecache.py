@@ -98,11 +98,12 @@ class ParseCache:
         if any(c in text for text in (rel, marks) for c in "\t\n"):  # what a line cannot hold: parsed again next time
             return
         self._open(rel)
-        try:
+        try:  # a name or text that is not UTF-8 (surrogates) raises UnicodeEncodeError, a ValueError
             data = json.dumps(encode_parsed(parsed), ensure_ascii=False, separators=(",", ":"))
+            line = "\t".join([rel, digest, marks, data]).encode("utf-8")
         except (ValueError, TypeError, RecursionError):  # what cannot be written is parsed again next time
             return
-        self.entries[rel] = (digest, "\t".join([rel, digest, marks, data]).encode("utf-8"))
+        self.entries[rel] = (digest, line)
         self.dirty = True
 
     def _set_aside(self) -> None:
