@@ -242,3 +242,72 @@ def test_a_fetching_field_is_found_however_its_code_is_split(name, cuts, lower, 
                 + field(*[escape(piece) for piece in pieces]) + "</w:body></w:document>")
     with pytest.raises(ReachesOutside, match=f"含有 {name} 域"):
         refuse_fetching_fields(document.encode("utf-8"), "word/document.xml")
+
+
+def add_parts(template, parts: dict[str, bytes], change: dict[str, object]) -> None:
+    """Add parts to a template's package and rewrite others: change maps a part to bytes → bytes."""
+    with zipfile.ZipFile(template) as archive:
+        kept = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in kept:
+            archive.writestr(info, change[info.filename](data) if info.filename in change else data)
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_field_in_a_part_outside_word_is_refused(example):
+    """Word and LibreOffice find the main document by the package's relationship, not by its name:
+    a template may keep a harmless word/document.xml for the tool and show another part."""
+    template = own_template(example, "reply")
+    with zipfile.ZipFile(template) as archive:
+        document = archive.read("word/document.xml")
+        relations = archive.read("word/_rels/document.xml.rels")
+    shown = in_body(field(' INCLUDEPICTURE "\\\\host\\share\\p.png" \\d '))(document)
+    add_parts(template, {"Letter/main.xml": shown, "Letter/_rels/main.xml.rels": relations.replace(b'Target="', b'Target="../word/')},
+              {"_rels/.rels": lambda data: data.replace(b'Target="word/document.xml"', b'Target="Letter/main.xml"'),
+               "[Content_Types].xml": lambda data: data.replace(b"/word/document.xml", b"/Letter/main.xml")})
+    check = run(example, "check", "--today", "2024-12-31", "--format", "json")
+    (finding,) = [f for f in json.loads(check.output) if f["code"] == "bad-template"]
+    assert "的 Letter/main.xml 含有 INCLUDEPICTURE 域" in finding["message"]
+
+
+def test_a_field_in_a_part_written_in_utf16_is_refused(example):
+    """XML parts may be UTF-16 (ECMA-376 part 2): the field is found there too, and nothing crashes."""
+    edit_part(own_template(example, "reply"), "word/footer1.xml",
+              lambda data: data.replace(b'w:instr="PAGE"', b'w:instr=" INCLUDETEXT &quot;file:///etc/hosts&quot; "')
+              .decode("utf-8").replace("encoding='UTF-8'", "encoding='UTF-16'").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+              .encode("utf-16"))
+    check = run(example, "check", "--today", "2024-12-31", "--format", "json")
+    assert check.exit_code == 1 and "Traceback" not in check.output
+    (finding,) = [f for f in json.loads(check.output) if f["code"] == "bad-template"]
+    assert "的 word/footer1.xml 含有 INCLUDETEXT 域" in finding["message"]
+
+
+def _document(body: str) -> bytes:
+    return ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            + body + "</w:body></w:document>").encode("utf-8")
+
+
+@pytest.mark.parametrize("body, shown", [
+    (field(escape('INCLUDEPICTURE"\\\\host\\share\\p.png" \\d')), "含有 INCLUDEPICTURE 域"),  # a quote against the type
+    (field(escape('DDEAUTO"c:\\\\windows\\\\system32\\\\cmd.exe" "/k calc"')), "含有 DDEAUTO 域"),
+    (field(escape(' INCLUDETEXT\\c "\\\\host\\share\\a.txt"')), "含有 INCLUDETEXT 域"),  # a switch against the type
+    (field(escape(' "LINK" Excel.Sheet.8 "C:\\a.xls" ""')), "含有 LINK 域"),  # the type in quotes
+    (field(" QUOTE 1 ").replace("instrText", "delInstrText")
+     .replace("QUOTE 1", escape('INCLUDEPICTURE "\\\\host\\p.png"')), "含有 INCLUDEPICTURE 域"),  # back on rejecting changes
+    (field((' QUOTE "INCLUDEPICTURE" ',), escape(' "\\\\host\\p.png" \\d ')), "其类型由嵌套在其中的域生成"),
+    (field('<w:fldSimple w:instr="QUOTE INCLUDETEXT"/>', ' "x.txt" ').replace(
+        '<w:r><w:instrText xml:space="preserve"><w:fldSimple', "<w:fldSimple").replace(
+        '/></w:instrText></w:r>', "/>"), "其类型由嵌套在其中的域生成"),
+])
+def test_a_fetching_field_is_found_however_its_type_is_written(body, shown):
+    """Word reads a field's type up to the first character that is not a letter, and a nested
+    field's result can be the type: neither hides a field that fetches."""
+    with pytest.raises(ReachesOutside, match=shown):
+        refuse_fetching_fields(_document(body), "word/document.xml")
+
+
+@pytest.mark.parametrize("code", [" PAGE ", ' DATE \\@ "yyyy年M月d日" ', " NUMPAGES ", ' HYPERLINK "https://example.org/" ',
+                                  " RDX ", ' IF 1 = 1 "INCLUDEPICTURE" "" ', ' QUOTE "LINK" '])
+def test_other_fields_are_kept(code):
+    refuse_fetching_fields(_document(field(escape(code))), "word/document.xml")

@@ -22,7 +22,7 @@ from xml.parsers import expat
 
 from jinja2 import Environment, Template, TemplateError, meta
 
-from .outside import ReachesOutside, refuse_external_relationships, refuse_fetching_fields
+from .outside import ReachesOutside, looks_like_xml, refuse_external_relationships, refuse_fetching_fields
 from .zipwriter import EVERY_DOCUMENT, Member, deflate, write_zip
 
 CORE_PART = "docProps/core.xml"
@@ -72,15 +72,18 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
                                   "请删去或压缩其中过大的图片")
         for info in archive.infolist():
             data = archive.read(info)
-            try:
-                if info.filename.endswith(".rels"):
+            try:  # every part: Word finds them by relationships, whatever their names (and part names ignore case)
+                if info.filename.lower().endswith(".rels"):
                     refuse_external_relationships(data, info.filename)
-                if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+                elif looks_like_xml(data):
                     refuse_fetching_fields(data, info.filename)
             except ReachesOutside as exc:
                 raise TemplateProblem(f"模板 {label} {exc}") from exc
             if info.filename.startswith("word/") and info.filename.endswith(".xml"):
-                text = data.decode("utf-8")
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:  # UTF-16, which Word reads too: copied as it is, never templated
+                    text = ""
                 if _is_templated(text):
                     source = known.get(info.filename)
                     if source is None:

@@ -19,6 +19,7 @@ renders, since Jinja can spell a field code the template never shows.
 
 from __future__ import annotations
 
+import re
 from xml.parsers import expat
 
 # Field codes that make Word read a file, a data source or another program (INCLUDE is
@@ -26,7 +27,14 @@ from xml.parsers import expat
 FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT",
                              "DATABASE", "RD"})
 _WEB = ("http://", "https://", "mailto:")
-_MARKERS = (b"instrText", b"fldSimple", b"mailMerge", b"altChunk")  # element names the checks below look for
+# Element names the checks below look for, as a part's bytes spell them: XML parts may be UTF-8 or
+# UTF-16 (ECMA-376 part 2), and Word reads either.
+_MARKERS = tuple(name.encode(encoding) for name in ("nstrText", "fldSimple", "mailMerge", "altChunk")  # w:(del)instrText
+                 for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+_NESTED = "\x00"  # stands in a field's code for a field nested in it (no XML text holds U+0000)
+# A field's type: its first word; letters only, so that a quote or a switch written against it
+# ("INCLUDEPICTURE\"x.png\"") does not hide it, nor quotes around it.
+_FIELD_TYPE = re.compile(r'[\s"]*([A-Za-z]+|\x00)')
 
 
 class ReachesOutside(Exception):
@@ -35,6 +43,12 @@ class ReachesOutside(Exception):
 
 def _local(name: str) -> str:
     return name.rpartition(" ")[2]  # expat with namespace_separator=" ": "uri local"
+
+
+def looks_like_xml(data: bytes) -> bool:
+    """Whether a part is XML (in UTF-8 or UTF-16), whatever its name: Word finds its parts by
+    relationships and content types, so a document part may have any name."""
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
 
 
 def _parse(xml: bytes, part: str, start=None, end=None, text=None) -> None:
@@ -75,20 +89,24 @@ def field_codes(xml: bytes, part: str) -> tuple[list[str], set[str]]:
     def start(name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
         if local == "fldSimple":
+            if open_fields:
+                open_fields[-1].append(_NESTED)
             codes.append(next((value for key, value in attrs.items() if _local(key) == "instr"), ""))
         elif local == "fldChar":
             kind = next((value for key, value in attrs.items() if _local(key) == "fldCharType"), "")
             if kind == "begin":
+                if open_fields:  # the field it is nested in: its code goes on after this one's result
+                    open_fields[-1].append(_NESTED)
                 open_fields.append([])
             elif kind == "end" and open_fields:
                 codes.append("".join(open_fields.pop()))
-        elif local == "instrText":
+        elif local in ("instrText", "delInstrText"):  # a deleted code is back when the change is rejected
             in_code[0] = True
         elif local in ("mailMerge", "altChunk"):
             found.add(local)
 
     def end(name: str) -> None:
-        if _local(name) == "instrText":
+        if _local(name) in ("instrText", "delInstrText"):
             in_code[0] = False
 
     def text(data: str) -> None:
@@ -107,10 +125,14 @@ def refuse_fetching_fields(xml: bytes, part: str) -> None:
     """A Word XML part with a field that fetches, or a mail merge."""
     codes, found = field_codes(xml, part)
     for code in codes:
-        words = code.split()
-        if words and words[0].upper() in FETCHING_FIELDS:
-            shown = " ".join(words) if len(" ".join(words)) <= 60 else " ".join(words)[:60] + "…"
-            raise ReachesOutside(f"的 {part} 含有 {words[0].upper()} 域（{shown}）：Word 打开文书时会读取它指向的文件或程序。"
+        kind = _FIELD_TYPE.match(code)
+        if kind and kind.group(1) == _NESTED:  # Word takes the type from the nested field's result
+            raise ReachesOutside(f"的 {part} 含有一个域，其类型由嵌套在其中的域生成：无法确认它不读取外部文件或程序。"
+                                 "请删除这个域，把内容直接放进模板")
+        if kind and kind.group(1).upper() in FETCHING_FIELDS:
+            words = " ".join(code.replace(_NESTED, "{…}").split())
+            shown = words if len(words) <= 60 else words[:60] + "…"
+            raise ReachesOutside(f"的 {part} 含有 {kind.group(1).upper()} 域（{shown}）：Word 打开文书时会读取它指向的文件或程序。"
                                  "请删除这个域，把内容直接放进模板")
     if "altChunk" in found:
         raise ReachesOutside(f"的 {part} 含有要由 Word 转换的嵌入内容（altChunk）：其中可能引用别处的文件。"
