@@ -311,3 +311,13 @@ def test_a_fetching_field_is_found_however_its_type_is_written(body, shown):
                                   " RDX ", ' IF 1 = 1 "INCLUDEPICTURE" "" ', ' QUOTE "LINK" '])
 def test_other_fields_are_kept(code):
     refuse_fetching_fields(_document(field(escape(code))), "word/document.xml")
+
+
+@pytest.mark.parametrize("mode", ["external", "EXTERNAL", " External ", "Extern"])
+def test_a_link_is_refused_however_its_target_mode_is_spelt(example, mode):
+    """LibreOffice (`build --pdf`) fetched file:///… into the PDF for TargetMode "external",
+    "EXTERNAL" and " External " as for "External": anything but Internal is taken as a link."""
+    target = "file:///home/clerk/photo.png"
+    relate(own_template(example, "reply"), LINKED.format(kind="image", target=target).replace('"External"', f'"{mode}"'))
+    check = run(example, "check", "--today", "2024-12-31")
+    assert check.exit_code == 1 and f"引用了外部的 image（{target}" in check.output

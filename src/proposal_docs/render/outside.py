@@ -65,9 +65,13 @@ def refuse_external_relationships(rels: bytes, part: str) -> None:
     found: list[tuple[str, str]] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if _local(name) == "Relationship" and attrs.get("TargetMode") == "External":
+        if _local(name) != "Relationship":
+            return
+        attrs = {_local(key): value for key, value in attrs.items()}
+        # LibreOffice fetches for "external", "EXTERNAL" and " External " alike: only Internal stays in
+        if attrs.get("TargetMode", "Internal").strip().lower() != "internal":
             target = attrs.get("Target", "")
-            if not (attrs.get("Type", "").endswith("/hyperlink") and target.lower().startswith(_WEB)):
+            if not (attrs.get("Type", "").endswith("/hyperlink") and target.strip().lower().startswith(_WEB)):
                 found.append((target, attrs.get("Type", "").rpartition("/")[2]))
 
     _parse(rels, part, start=start)
