@@ -321,3 +321,34 @@ def test_a_link_is_refused_however_its_target_mode_is_spelt(example, mode):
     relate(own_template(example, "reply"), LINKED.format(kind="image", target=target).replace('"External"', f'"{mode}"'))
     check = run(example, "check", "--today", "2024-12-31")
     assert check.exit_code == 1 and f"引用了外部的 image（{target}" in check.output
+
+
+WEB_LINK = ('<Relationship Id="rIdWeb" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+            'Target="https://example.org/pixel.png" TargetMode="External"/>')
+
+
+def test_a_web_hyperlink_used_as_a_picture_is_refused(example):
+    """A hyperlink's relationship named by a picture (r:link) is fetched as a linked picture is:
+    LibreOffice requested the URL and printed the picture into the PDF."""
+    template = own_template(example, "reply")
+    relate(template, WEB_LINK)
+    edit_part(template, "word/document.xml", in_body('<w:p><w:r><w:drawing><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" r:link="rIdWeb"/></w:drawing></w:r></w:p>'))
+    check = run(example, "check", "--today", "2024-12-31")
+    assert check.exit_code == 1 and "的 word/document.xml 把网页链接（https://example.org/pixel.png）用作 blip 的内容" in check.output
+
+
+def test_a_web_hyperlink_made_a_picture_by_jinja_is_refused_when_rendered(example):
+    template = own_template(example, "reply")
+    relate(template, WEB_LINK)
+    hidden = "{{ ('</w:t></w:r><w:drawing><a:blip xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" r:li' ~ 'nk=\"rIdWeb\"/></w:drawing><w:r><w:t>') | safe }}"
+    retype(template, "{{ case.title }}", "{{ case.title }}" + hidden)
+    build = run(example, "build", "--no-site")
+    assert build.exit_code == 2 and "生成的 word/document.xml 把网页链接（https://example.org/pixel.png）用作 blip" in build.stderr
+
+
+def test_a_web_hyperlink_stays_a_hyperlink(example):
+    template = own_template(example, "reply")
+    relate(template, WEB_LINK)
+    edit_part(template, "word/document.xml", in_body('<w:p><w:hyperlink r:id="rIdWeb"><w:r><w:t>网页</w:t></w:r></w:hyperlink></w:p>'))
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+    assert run(example, "build", "--no-site").exit_code == 0

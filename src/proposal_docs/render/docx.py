@@ -22,7 +22,7 @@ from xml.parsers import expat
 
 from jinja2 import Environment, Template, TemplateError, meta
 
-from .outside import ReachesOutside, looks_like_xml, refuse_external_relationships, refuse_fetching_fields
+from .outside import ReachesOutside, looks_like_xml, owner, refuse_external_relationships, refuse_fetching_fields
 from .zipwriter import EVERY_DOCUMENT, Member, deflate, write_zip
 
 CORE_PART = "docProps/core.xml"
@@ -53,8 +53,9 @@ def template_label(path: Path) -> str:
 
 
 def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
-                  ) -> list[tuple[str, bytes | None, str | None]]:
-    """(name, raw bytes, patched Jinja source) of every part; docxtpl's patch_xml does the patching.
+                  ) -> tuple[list[tuple[str, bytes | None, str | None]], dict[str, dict[str, str]]]:
+    """(name, raw bytes, patched Jinja source) of every part, docxtpl's patch_xml doing the patching;
+    and the web hyperlinks each part's relationships name (lower-case part name → id → target).
 
     known: sources patched from these very bytes before (engine.templatecache), by part name;
     docxtpl is imported only for a part not among them."""
@@ -65,36 +66,39 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
     known = known or {}
     patcher = None
     parts = []
+    web_links: dict[str, dict[str, str]] = {}
     with archive:
         unpacked = sum(info.file_size for info in archive.infolist())  # zipfile reads no member beyond its size
         if unpacked > MAX_UNPACKED_BYTES:  # a template may come from anyone: 2 MB can unpack to gigabytes
             raise TemplateProblem(f"模板 {label} 解压后有 {unpacked:,} 字节，超过上限 {MAX_UNPACKED_BYTES:,} 字节："
                                   "请删去或压缩其中过大的图片")
-        for info in archive.infolist():
-            data = archive.read(info)
-            try:  # every part: Word finds them by relationships, whatever their names (and part names ignore case)
-                if info.filename.lower().endswith(".rels"):
-                    refuse_external_relationships(data, info.filename)
-                elif looks_like_xml(data):
-                    refuse_fetching_fields(data, info.filename)
-            except ReachesOutside as exc:
-                raise TemplateProblem(f"模板 {label} {exc}") from exc
-            if info.filename.startswith("word/") and info.filename.endswith(".xml"):
-                try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError:  # UTF-16, which Word reads too: copied as it is, never templated
-                    text = ""
-                if _is_templated(text):
-                    source = known.get(info.filename)
-                    if source is None:
-                        patcher = patcher or _patcher(content)
-                        source = patcher.patch_xml(text)
-                    parts.append((info.filename, None, source))
-                    continue
-            parts.append((info.filename, data, None))
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    try:  # every part: Word finds them by relationships, whatever their names (and part names ignore case)
+        for info, data in members:
+            if info.filename.lower().endswith(".rels"):
+                web_links.setdefault(owner(info.filename).lower(), {}).update(refuse_external_relationships(data, info.filename))
+        for info, data in members:
+            if not info.filename.lower().endswith(".rels") and looks_like_xml(data):
+                refuse_fetching_fields(data, info.filename, web_links.get(info.filename.lower()))
+    except ReachesOutside as exc:
+        raise TemplateProblem(f"模板 {label} {exc}") from exc
+    for info, data in members:
+        if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:  # UTF-16, which Word reads too: copied as it is, never templated
+                text = ""
+            if _is_templated(text):
+                source = known.get(info.filename)
+                if source is None:
+                    patcher = patcher or _patcher(content)
+                    source = patcher.patch_xml(text)
+                parts.append((info.filename, None, source))
+                continue
+        parts.append((info.filename, data, None))
     if not any(name == DOCUMENT_PART for name, _, _ in parts):
         raise TemplateProblem(f"模板 {label} 缺少 word/document.xml，不是 Word 文档")
-    return parts
+    return parts, web_links
 
 
 def _patcher(content: bytes):
@@ -124,7 +128,7 @@ class PreparedTemplate:
                 content = path.read_bytes()
             except OSError as exc:
                 raise TemplateProblem(f"模板 {template_label(path)} 无法读取：{exc.strerror}") from exc
-        raw_parts = _patched_parts(content, template_label(path), known)
+        raw_parts, self.web_links = _patched_parts(content, template_label(path), known)
         self.patched = {name: source for name, _, source in raw_parts if source is not None}
         self.sources = list(self.patched.values())
         self.parts = []
@@ -174,7 +178,7 @@ class PreparedTemplate:
                 data = rendered[part.name].encode("utf-8")
                 _check_well_formed(data, template_label(self.path))
                 try:  # Jinja can spell a field code the template itself never shows
-                    refuse_fetching_fields(data, part.name)
+                    refuse_fetching_fields(data, part.name, self.web_links.get(part.name.lower()))
                 except ReachesOutside as exc:
                     raise TemplateProblem(f"模板 {template_label(self.path)} 生成{exc}") from exc
                 members.append(deflate(part.name, data, EVERY_DOCUMENT))

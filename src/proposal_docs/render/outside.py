@@ -60,9 +60,17 @@ def _parse(xml: bytes, part: str, start=None, end=None, text=None) -> None:
         raise ReachesOutside(f"的 {part} 无效：{exc}") from exc
 
 
-def refuse_external_relationships(rels: bytes, part: str) -> None:
-    """A .rels part naming a target outside the package, other than a web hyperlink."""
+def owner(rels_part: str) -> str:
+    """The part a relationships part belongs to: word/_rels/document.xml.rels → word/document.xml."""
+    folder, _, name = rels_part.rpartition("_rels/")
+    return folder + name[:-len(".rels")]
+
+
+def refuse_external_relationships(rels: bytes, part: str) -> dict[str, str]:
+    """A .rels part naming a target outside the package, other than a web hyperlink; gives the web
+    hyperlinks it names (id → target), which its part may use only as hyperlinks (web_links below)."""
     found: list[tuple[str, str]] = []
+    web: dict[str, str] = {}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if _local(name) != "Relationship":
@@ -73,18 +81,31 @@ def refuse_external_relationships(rels: bytes, part: str) -> None:
             target = attrs.get("Target", "")
             if not (attrs.get("Type", "").endswith("/hyperlink") and target.strip().lower().startswith(_WEB)):
                 found.append((target, attrs.get("Type", "").rpartition("/")[2]))
+            else:
+                web[attrs.get("Id", "")] = target
 
     _parse(rels, part, start=start)
     if found:
         target, kind = found[0]
         raise ReachesOutside(f"引用了外部的 {kind}（{target}，见 {part}）：打开或转换文书时会读取它。"
                              "请把图片等内容嵌入模板，而不是链接")
+    return web
 
 
-def field_codes(xml: bytes, part: str) -> tuple[list[str], set[str]]:
+# Elements that name a hyperlink, followed when clicked: a web hyperlink's relationship may serve
+# only them. A picture naming it (a:blip r:link="…") is fetched by LibreOffice when it converts
+# the letter, as a linked picture is.
+_CLICKED = frozenset({"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"})
+
+
+def field_codes(xml: bytes, part: str, web_links: dict[str, str] | None = None
+                ) -> tuple[list[str], set[str], list[tuple[str, str]]]:
     """The field codes of a Word XML part (simple fields and complex ones, whose code may be split
-    over many runs), and which of mailMerge and altChunk (content Word converts on opening, such as
-    HTML, which may name pictures elsewhere) it holds."""
+    over many runs), which of mailMerge and altChunk (content Word converts on opening, such as
+    HTML, which may name pictures elsewhere) it holds, and which elements other than hyperlinks
+    name one of its web hyperlinks (web_links: id → target), as (element, target)."""
+    web_links = web_links or {}
+    misused: list[tuple[str, str]] = []
     codes: list[str] = []
     open_fields: list[list[str]] = []  # complex fields nest: INCLUDEPICTURE "{ MERGEFIELD path }"
     in_code = [False]
@@ -92,6 +113,8 @@ def field_codes(xml: bytes, part: str) -> tuple[list[str], set[str]]:
 
     def start(name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
+        if web_links and local not in _CLICKED:
+            misused.extend((local, web_links[value]) for value in attrs.values() if value in web_links)
         if local == "fldSimple":
             if open_fields:
                 open_fields[-1].append(_NESTED)
@@ -119,15 +142,20 @@ def field_codes(xml: bytes, part: str) -> tuple[list[str], set[str]]:
         elif in_code[0]:  # a code outside any begin/end: Word still reads it
             codes.append(data)
 
-    if any(marker in xml for marker in _MARKERS):  # most parts have neither: no parse at all
+    if web_links or any(marker in xml for marker in _MARKERS):  # most parts have none: no parse at all
         _parse(xml, part, start, end, text)
         codes.extend("".join(field) for field in open_fields)
-    return codes, found
+    return codes, found, misused
 
 
-def refuse_fetching_fields(xml: bytes, part: str) -> None:
-    """A Word XML part with a field that fetches, or a mail merge."""
-    codes, found = field_codes(xml, part)
+def refuse_fetching_fields(xml: bytes, part: str, web_links: dict[str, str] | None = None) -> None:
+    """A Word XML part with a field that fetches, or a mail merge, or that uses one of its web
+    hyperlinks (web_links: id → target, from its relationships) as anything but a hyperlink."""
+    codes, found, misused = field_codes(xml, part, web_links)
+    if misused:
+        element, target = misused[0]
+        raise ReachesOutside(f"的 {part} 把网页链接（{target}）用作 {element} 的内容：打开或转换文书时会读取它。"
+                             "请把图片等内容嵌入模板，而不是链接")
     for code in codes:
         kind = _FIELD_TYPE.match(code)
         if kind and kind.group(1) == _NESTED:  # Word takes the type from the nested field's result
