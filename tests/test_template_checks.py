@@ -352,3 +352,28 @@ def test_a_web_hyperlink_stays_a_hyperlink(example):
     edit_part(template, "word/document.xml", in_body('<w:p><w:hyperlink r:id="rIdWeb"><w:r><w:t>网页</w:t></w:r></w:hyperlink></w:p>'))
     assert run(example, "check", "--today", "2024-12-31").exit_code == 0
     assert run(example, "build", "--no-site").exit_code == 0
+
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'
+       '<rect width="40" height="40" fill="url(#g)"/>{inner}</svg>')
+
+
+@pytest.mark.parametrize("inner, shown", [
+    ('<image xlink:href="file:///home/clerk/photo.png" width="40" height="40"/>', "file:///home/clerk/photo.png"),
+    ('<image href="\\\\host\\share\\p.png" width="40" height="40"/>', "\\\\host\\share\\p.png"),
+    ('<rect width="1" height="1" style="fill:url(file:///home/clerk/a.svg#x)"/>', "file:///home/clerk/a.svg#x"),
+    ('<style>@import "https://example.org/a.css";</style>', "@import"),
+])
+def test_an_svg_picture_naming_other_files_is_refused(example, inner, shown):
+    """LibreOffice (`build --pdf`) loaded an SVG picture's <image href="file:///…"> into the PDF."""
+    template = own_template(example, "reply")
+    add_parts(template, {"word/media/image9.svg": SVG.format(inner=inner).encode("utf-8")}, {})
+    check = run(example, "check", "--today", "2024-12-31")
+    assert check.exit_code == 1 and f"的 word/media/image9.svg 是引用了外部文件（{shown}）的 SVG 图片" in check.output
+
+
+def test_an_svg_picture_holding_all_it_shows_is_kept(example):
+    inner = ('<defs><linearGradient id="g"/></defs><use href="#g"/>'
+             '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>')
+    add_parts(own_template(example, "reply"), {"word/media/image9.svg": SVG.format(inner=inner).encode("utf-8")}, {})
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0

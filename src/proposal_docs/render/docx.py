@@ -22,7 +22,8 @@ from xml.parsers import expat
 
 from jinja2 import Environment, Template, TemplateError, meta
 
-from .outside import ReachesOutside, looks_like_xml, owner, refuse_external_relationships, refuse_fetching_fields
+from .outside import (ReachesOutside, looks_like_xml, owner, refuse_external_relationships, refuse_fetching_fields,
+                      refuse_svg_links)
 from .zipwriter import EVERY_DOCUMENT, Member, deflate, write_zip
 
 CORE_PART = "docProps/core.xml"
@@ -80,6 +81,7 @@ def _patched_parts(content: bytes, label: str, known: dict[str, str] | None
         for info, data in members:
             if not info.filename.lower().endswith(".rels") and looks_like_xml(data):
                 refuse_fetching_fields(data, info.filename, web_links.get(info.filename.lower()))
+                refuse_svg_links(data, info.filename)
     except ReachesOutside as exc:
         raise TemplateProblem(f"模板 {label} {exc}") from exc
     for info, data in members:

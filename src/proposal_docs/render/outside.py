@@ -148,6 +148,39 @@ def field_codes(xml: bytes, part: str, web_links: dict[str, str] | None = None
     return codes, found, misused
 
 
+# An SVG picture (Word keeps one beside its PNG fallback) may name other files: LibreOffice loaded
+# <image href="file:///…"> into the PDF. Only references inside the picture (#id) or data: are kept.
+_SVG_MARKERS = tuple(name.encode(encoding) for name in ("2000/svg", "<svg") for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^)'\"]*)", re.I)
+
+
+def _inside_picture(reference: str) -> bool:
+    return reference.strip().lower().startswith(("#", "data:")) or not reference.strip()
+
+
+def refuse_svg_links(xml: bytes, part: str) -> None:
+    """An SVG part naming a file or address outside itself (href, src, CSS url() or @import)."""
+    if not (part.lower().endswith(".svg") or any(marker in xml for marker in _SVG_MARKERS)):
+        return
+    found: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        for key, value in attrs.items():
+            if _local(key) in ("href", "src") and not _inside_picture(value):
+                found.append(value)
+            found.extend(url for url in _CSS_URL.findall(value) if not _inside_picture(url))
+
+    def text(data: str) -> None:  # a <style> element
+        found.extend(url for url in _CSS_URL.findall(data) if not _inside_picture(url))
+        if "@import" in data:
+            found.append("@import")
+
+    _parse(xml, part, start=start, text=text)
+    if found:
+        raise ReachesOutside(f"的 {part} 是引用了外部文件（{found[0]}）的 SVG 图片：转换文书时会读取它。"
+                             "请把图片另存为不含链接的 PNG 后再放进模板")
+
+
 def refuse_fetching_fields(xml: bytes, part: str, web_links: dict[str, str] | None = None) -> None:
     """A Word XML part with a field that fetches, or a mail merge, or that uses one of its web
     hyperlinks (web_links: id → target, from its relationships) as anything but a hyperlink."""
