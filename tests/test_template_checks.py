@@ -296,6 +296,9 @@ def _document(body: str) -> bytes:
     (field(" QUOTE 1 ").replace("instrText", "delInstrText")
      .replace("QUOTE 1", escape('INCLUDEPICTURE "\\\\host\\p.png"')), "含有 INCLUDEPICTURE 域"),  # back on rejecting changes
     (field((' QUOTE "INCLUDEPICTURE" ',), escape(' "\\\\host\\p.png" \\d ')), "其类型由嵌套在其中的域生成"),
+    (field(" PAGE ", (escape(' INCLUDEPICTURE "\\\\host\\p.png" '),)).replace(
+        'fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDE',
+        'fldCharType="Begin "/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDE'), "含有 INCLUDEPICTURE 域"),
     (field('<w:fldSimple w:instr="QUOTE INCLUDETEXT"/>', ' "x.txt" ').replace(
         '<w:r><w:instrText xml:space="preserve"><w:fldSimple', "<w:fldSimple").replace(
         '/></w:instrText></w:r>', "/>"), "其类型由嵌套在其中的域生成"),

@@ -120,7 +120,7 @@ def field_codes(xml: bytes, part: str, web_links: dict[str, str] | None = None
                 open_fields[-1].append(_NESTED)
             codes.append(next((value for key, value in attrs.items() if _local(key) == "instr"), ""))
         elif local == "fldChar":
-            kind = next((value for key, value in attrs.items() if _local(key) == "fldCharType"), "")
+            kind = next((value for key, value in attrs.items() if _local(key) == "fldCharType"), "").strip().lower()
             if kind == "begin":
                 if open_fields:  # the field it is nested in: its code goes on after this one's result
                     open_fields[-1].append(_NESTED)
