@@ -380,3 +380,10 @@ def test_an_svg_picture_holding_all_it_shows_is_kept(example):
              '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>')
     add_parts(own_template(example, "reply"), {"word/media/image9.svg": SVG.format(inner=inner).encode("utf-8")}, {})
     assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+
+
+def test_a_letter_mentioning_svg_and_url_is_kept(example):
+    """Only a part whose root is <svg> is a picture: a letter's text may name the namespace and url()."""
+    edit_part(own_template(example, "reply"), "word/document.xml",
+              in_body('<w:p><w:r><w:t>http://www.w3.org/2000/svg url(file:///x)</w:t></w:r></w:p>'))
+    assert run(example, "check", "--today", "2024-12-31").exit_code == 0

@@ -163,14 +163,21 @@ def refuse_svg_links(xml: bytes, part: str) -> None:
     if not (part.lower().endswith(".svg") or any(marker in xml for marker in _SVG_MARKERS)):
         return
     found: list[str] = []
+    root: list[str] = []  # only a part whose root is <svg> is a picture; a letter may mention the namespace
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        if not root:
+            root.append(_local(name))
+        if root[0] != "svg":
+            return
         for key, value in attrs.items():
             if _local(key) in ("href", "src") and not _inside_picture(value):
                 found.append(value)
             found.extend(url for url in _CSS_URL.findall(value) if not _inside_picture(url))
 
     def text(data: str) -> None:  # a <style> element
+        if root[:1] != ["svg"]:
+            return
         found.extend(url for url in _CSS_URL.findall(data) if not _inside_picture(url))
         if "@import" in data:
             found.append("@import")
