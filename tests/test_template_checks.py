@@ -387,3 +387,16 @@ def test_a_letter_mentioning_svg_and_url_is_kept(example):
     edit_part(own_template(example, "reply"), "word/document.xml",
               in_body('<w:p><w:r><w:t>http://www.w3.org/2000/svg url(file:///x)</w:t></w:r></w:p>'))
     assert run(example, "check", "--today", "2024-12-31").exit_code == 0
+
+
+def test_a_rendered_part_that_reads_as_utf16_is_checked_as_such(example):
+    """What the build encodes from text is UTF-8, so only UTF-8 spellings are looked for in it; but
+    text interleaved with NULs reads as UTF-16 to expat (and to Word), and is checked as that."""
+    document = ('<?xml version="1.0" encoding="UTF-16"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                'wordprocessingml/2006/main"><w:body>' + field(' INCLUDEPICTURE "x.png" ') + "</w:body></w:document>")
+    literal = "".join("\\x00" if byte == 0 else "\\x22" if byte == ord('"') else chr(byte)
+                      for byte in document.encode("utf-16-le"))
+    edit_part(own_template(example, "reply"), "word/document.xml", lambda _: ('{{ "' + literal + '" | safe }}').encode("ascii"))
+    build = run(example, "build", "--no-site")
+    assert build.exit_code == 2, build.output
+    assert "生成的 word/document.xml 含有 INCLUDEPICTURE 域" in build.stderr

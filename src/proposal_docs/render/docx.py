@@ -180,7 +180,7 @@ class PreparedTemplate:
                 data = rendered[part.name].encode("utf-8")
                 _check_well_formed(data, template_label(self.path))
                 try:  # Jinja can spell a field code the template itself never shows
-                    refuse_fetching_fields(data, part.name, self.web_links.get(part.name.lower()))
+                    refuse_fetching_fields(data, part.name, self.web_links.get(part.name.lower()), encoded=True)
                 except ReachesOutside as exc:
                     raise TemplateProblem(f"模板 {template_label(self.path)} 生成{exc}") from exc
                 members.append(deflate(part.name, data, EVERY_DOCUMENT))

@@ -29,8 +29,11 @@ FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK",
 _WEB = ("http://", "https://", "mailto:")
 # Element names the checks below look for, as a part's bytes spell them: XML parts may be UTF-8 or
 # UTF-16 (ECMA-376 part 2), and Word reads either.
-_MARKERS = tuple(name.encode(encoding) for name in ("nstrText", "fldSimple", "mailMerge", "altChunk")  # w:(del)instrText
-                 for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+_NAMES = ("nstrText", "fldSimple", "mailMerge", "altChunk")  # nstrText: w:instrText and w:delInstrText
+_MARKERS = tuple(name.encode(encoding) for name in _NAMES for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+# What the build encoded from text is UTF-8 (four searches per document, not twelve), unless it
+# holds a NUL: no XML text may, but UTF-16 is mostly NULs in UTF-8's eyes, and expat would read it so.
+_UTF8_MARKERS = (*(name.encode("utf-8") for name in _NAMES), b"\x00")
 _NESTED = "\x00"  # stands in a field's code for a field nested in it (no XML text holds U+0000)
 # A field's type: its first word; letters only, so that a quote or a switch written against it
 # ("INCLUDEPICTURE\"x.png\"") does not hide it, nor quotes around it.
@@ -98,7 +101,7 @@ def refuse_external_relationships(rels: bytes, part: str) -> dict[str, str]:
 _CLICKED = frozenset({"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"})
 
 
-def field_codes(xml: bytes, part: str, web_links: dict[str, str] | None = None
+def field_codes(xml: bytes, part: str, web_links: dict[str, str] | None = None, *, encoded: bool = False
                 ) -> tuple[list[str], set[str], list[tuple[str, str]]]:
     """The field codes of a Word XML part (simple fields and complex ones, whose code may be split
     over many runs), which of mailMerge and altChunk (content Word converts on opening, such as
@@ -142,7 +145,7 @@ def field_codes(xml: bytes, part: str, web_links: dict[str, str] | None = None
         elif in_code[0]:  # a code outside any begin/end: Word still reads it
             codes.append(data)
 
-    if web_links or any(marker in xml for marker in _MARKERS):  # most parts have none: no parse at all
+    if web_links or any(marker in xml for marker in (_UTF8_MARKERS if encoded else _MARKERS)):  # most parts: no parse
         _parse(xml, part, start, end, text)
         codes.extend("".join(field) for field in open_fields)
     return codes, found, misused
@@ -188,10 +191,12 @@ def refuse_svg_links(xml: bytes, part: str) -> None:
                              "请把图片另存为不含链接的 PNG 后再放进模板")
 
 
-def refuse_fetching_fields(xml: bytes, part: str, web_links: dict[str, str] | None = None) -> None:
+def refuse_fetching_fields(xml: bytes, part: str, web_links: dict[str, str] | None = None, *,
+                           encoded: bool = False) -> None:
     """A Word XML part with a field that fetches, or a mail merge, or that uses one of its web
-    hyperlinks (web_links: id → target, from its relationships) as anything but a hyperlink."""
-    codes, found, misused = field_codes(xml, part, web_links)
+    hyperlinks (web_links: id → target, from its relationships) as anything but a hyperlink.
+    encoded: the part is what the build encoded from its rendered text as UTF-8."""
+    codes, found, misused = field_codes(xml, part, web_links, encoded=encoded)
     if misused:
         element, target = misused[0]
         raise ReachesOutside(f"的 {part} 把网页链接（{target}）用作 {element} 的内容：打开或转换文书时会读取它。"
