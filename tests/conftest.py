@@ -36,6 +36,19 @@ def own_template(root: Path, name: str) -> Path:
     return target
 
 
+def retype(template, old: str, new: str) -> None:
+    """Replace old with new in the first paragraph of a template that holds it, as a clerk would in Word."""
+    from docx import Document
+
+    doc = Document(template)
+    for paragraph in doc.paragraphs:
+        if old in paragraph.text:
+            paragraph.text = paragraph.text.replace(old, new)
+            doc.save(template)
+            return
+    raise AssertionError(f"{old} not in {template}")
+
+
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of the example repository shipped at the project root, safe to edit."""
