@@ -205,12 +205,12 @@ def refuse_fetching_fields(xml: bytes, part: str, web_links: dict[str, str] | No
         kind = _FIELD_TYPE.match(code)
         if kind and kind.group(1) == _NESTED:  # Word takes the type from the nested field's result
             raise ReachesOutside(f"的 {part} 含有一个域，其类型由嵌套在其中的域生成：无法确认它不读取外部文件或程序。"
-                                 "请删除这个域，把内容直接放进模板")
+                                 "请删除这个域（在 Word 中按 Alt+F9 可显示域代码），把内容直接放进模板")
         if kind and kind.group(1).upper() in FETCHING_FIELDS:
             words = " ".join(code.replace(_NESTED, "{…}").split())
             shown = words if len(words) <= 60 else words[:60] + "…"
             raise ReachesOutside(f"的 {part} 含有 {kind.group(1).upper()} 域（{shown}）：Word 打开文书时会读取它指向的文件或程序。"
-                                 "请删除这个域，把内容直接放进模板")
+                                 "请删除这个域（在 Word 中按 Alt+F9 可显示域代码），把内容直接放进模板")
     if "altChunk" in found:
         raise ReachesOutside(f"的 {part} 含有要由 Word 转换的嵌入内容（altChunk）：其中可能引用别处的文件。"
                              "请把内容直接粘贴进模板")
