@@ -4,6 +4,7 @@ shell steps run against a stand-in `gh` that records what would be sent to the f
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -74,8 +75,54 @@ def test_current_action_majors_and_a_pinned_install():
         runs = "\n".join(step.get("run", "") for step in steps(name))
         assert "pip install -r requirements.txt" in runs and "pip install proposal-docs" not in runs
         assert "|| true" not in runs  # a failing command fails the job
-    assert {step["uses"] for step in steps("proposals.yml") if "uses" in step} >= {"actions/upload-artifact@v7"}
+    for name in ("proposals.yml", "reminders.yml"):
+        assert {step["uses"] for step in steps(name) if "uses" in step} >= {"actions/upload-artifact@v7",
+                                                                           "actions/download-artifact@v8"}
     assert load("reminders.yml")[True]["schedule"] == [{"cron": "0 0 * * 1"}]  # PyYAML reads `on` as True
+
+
+def writes(permissions) -> list[str]:
+    """The scopes a job's token may write (`write-all`, or a mapping of scope → level)."""
+    if isinstance(permissions, str):
+        return [] if permissions == "read-all" else [permissions]
+    return [scope for scope, level in permissions.items() if level == "write"]
+
+
+def test_a_token_that_can_write_never_meets_the_repositorys_code():
+    """pip installs what a pull request's requirements.txt names, and a package can change what
+    later steps of its job run: so the job that installs gets a read-only token, and the one job
+    that writes (the comment, the issue) checks nothing out, installs nothing and runs only gh."""
+    for name in ("proposals.yml", "reminders.yml"):
+        workflow = load(name)
+        assert writes(workflow["permissions"]) == [], name
+        writing = []
+        for job_name, job in workflow["jobs"].items():
+            uses = {step["uses"].split("@")[0] for step in job["steps"] if "uses" in step}
+            runs = "\n".join(step.get("run", "") for step in job["steps"])
+            if writes(job.get("permissions", workflow["permissions"])):
+                writing.append(job_name)
+                assert uses == {"actions/download-artifact"}, (name, job_name)
+                commands = re.sub(r'"[^"]*"', '""', runs)  # what is run, not the words it prints
+                assert not re.search(r"\b(pip|python3?|proposal-docs|make|bash|sh)\b", commands), (name, job_name)
+            else:
+                assert "github.token" not in yaml.safe_dump(job), (name, job_name)
+        assert len(writing) == 1, (name, writing)
+
+
+def test_the_writing_job_gets_the_file_the_first_job_made():
+    for name, artifact, file, step in (("proposals.yml", "comment", "comment.md", "document diff"),
+                                       ("reminders.yml", "digest", "body.md", "remind")):
+        workflow = load(name)
+        uploads = [s["with"] for job in workflow["jobs"].values() for s in job["steps"]
+                   if s.get("uses", "").startswith("actions/upload-artifact")]
+        downloads = [(job_name, job, s["with"]) for job_name, job in workflow["jobs"].items() for s in job["steps"]
+                     if s.get("uses", "").startswith("actions/download-artifact")]
+        assert {"name": artifact, "path": file, "retention-days": 1} in uploads
+        [(job_name, job, got)] = downloads
+        assert got == {"name": artifact} and job["needs"] in workflow["jobs"] and job["needs"] != job_name
+        assert f"> {file}" in step_named(name, step)["run"] or f'"{file}"' in step_named(name, step)["run"]
+        assert f"@{file}" in "\n".join(s.get("run", "") for s in job["steps"]) or \
+            f"--body-file {file}" in "\n".join(s.get("run", "") for s in job["steps"])
 
 
 def step_named(name: str, start: str) -> dict:
